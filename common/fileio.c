@@ -22,6 +22,14 @@ static void release(char *buf, size_t allocated, ReadFullFlags flags) {
         free(buf);
 }
 
+/* Returns 1 at end of file, 0 when more data follows (one byte is consumed,
+ * which only matters for a read that is failing anyway), or a negative errno. */
+static int at_end(int fd) {
+        char probe;
+        ssize_t n = loop_read(fd, &probe, 1);
+        return n < 0 ? (int) n : n == 0;
+}
+
 int read_full_fd(int fd, size_t max, ReadFullFlags flags, char **ret, size_t *ret_size) {
         struct stat st;
         size_t allocated = 4096, size = 0;
@@ -41,8 +49,12 @@ int read_full_fd(int fd, size_t max, ReadFullFlags flags, char **ret, size_t *re
         for (;;) {
                 if (size + 1 >= allocated) {
                         if (allocated > max) {
+                                /* Full at the limit: only end of file now is fine. */
+                                int r = at_end(fd);
+                                if (r > 0)
+                                        break;
                                 release(buf, allocated, flags);
-                                return -EFBIG;
+                                return r < 0 ? r : -EFBIG;
                         }
                         size_t grown = allocated * 2 > max + 1 ? max + 1 : allocated * 2;
                         char *nbuf = malloc(grown);
