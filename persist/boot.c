@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: MIT */
+#include "boot.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "attach.h"
+#include "cmdline.h"
+#include "config.h"
+#include "image.h"
+#include "log.h"
+#include "macro.h"
+#include "state.h"
+
+#define log_oom() log_error_errno(-ENOMEM, "Out of memory.")
+
+static int read_config(const BootOptions *o, PersistConfig *ret) {
+        _cleanup_cmdline_free_ Cmdline *c = NULL;
+        const char *path = o->cmdline_path ?: "/proc/cmdline";
+        int r;
+
+        r = cmdline_read(path, &c);
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0) {
+                /* Defaults are what a plain boot=neuraldrive asks for anyway. */
+                log_warning_errno(r, "Failed to read kernel arguments from '%s', using the defaults: %m", path);
+                r = cmdline_parse("", 0, &c);
+                if (r < 0)
+                        return r;
+        }
+        return config_from_cmdline(c, ret);
+}
+
+/* The message every degraded or disabled boot shows on the console: the
+ * user must know that what they do now will be gone after a reboot. */
+static void announce(const BootState *s) {
+        if (s->state == PERSIST_STATE_ACTIVE) {
+                log_info("Persistence active: '%s' mounted on '%s', %zu path(s) persisted%s.",
+                         strempty(s->volume), strempty(s->mountpoint), s->n_paths,
+                         s->n_skipped ? ", some entries skipped (see above)" : "");
+                return;
+        }
+        const char *what = s->state == PERSIST_STATE_DISABLED ? "DISABLED" : "DEGRADED";
+        log_warning("Persistence %s: %s. This boot runs in RAM only: changes are lost at shutdown.",
+                    what, strempty(s->reason));
+        if (log_get_target() == LOG_TARGET_KMSG)
+                fprintf(stderr,
+                        "\n*** NeuralDrive: persistence %s: %s.\n"
+                        "*** This boot runs in RAM only: changes are lost at shutdown.\n\n",
+                        what, strempty(s->reason));
+}
+
+static int mkdir_p(const char *path, mode_t mode) {
+        _cleanup_free_ char *p = strdup(path);
+
+        if (!p)
+                return -ENOMEM;
+        for (char *s = p + 1; *s; s++) {
+                if (*s != '/')
+                        continue;
+                *s = '\0';
+                if (mkdir(p, 0755) < 0 && errno != EEXIST)
+                        return negative_errno();
+                *s = '/';
+        }
+        if (mkdir(p, mode) < 0 && errno != EEXIST)
+                return negative_errno();
+        return 0;
+}
+
+int persist_boot(const BootOptions *o) {
+        _cleanup_(config_done) PersistConfig cfg = {};
+        _cleanup_(system_image_done) SystemImage img = {};
+        _cleanup_(boot_state_done) BootState state = { .encrypted = -1 };
+        _cleanup_free_ char *nd_dir = NULL, *run_dir = NULL, *target = NULL;
+        int r;
+
+        r = read_config(o, &cfg);
+        if (r < 0)
+                return log_error_errno(r, "Failed to parse the kernel arguments: %m");
+        if (cfg.debug || o->debug)
+                log_set_max_level(LOG_DEBUG);
+
+        /* Absolute paths: they end up in mount options and persist.json. */
+        run_dir = realpath(o->run_dir ?: "/run", NULL);
+        if (!run_dir)
+                return log_error_errno(errno, "Failed to resolve the run directory '%s': %m",
+                                       o->run_dir ?: "/run");
+        target = realpath(o->target, NULL);
+        if (!target)
+                return log_error_errno(errno, "Failed to resolve the target '%s': %m", o->target);
+        if (asprintf(&nd_dir, "%s/neuraldrive", run_dir) < 0)
+                return log_oom();
+        r = mkdir_p(nd_dir, 0755);
+        if (r < 0)
+                return log_error_errno(r, "Failed to create '%s': %m", nd_dir);
+
+        r = image_find_and_mount(&cfg, o->allowed_devices, nd_dir, &img);
+        if (r < 0)
+                return r;
+        r = image_mount_root(nd_dir, target);
+        if (r < 0)
+                return r;
+
+        state.boot_device = img.boot_device ? strdup(img.boot_device) : NULL;
+        state.system_device = strdup(img.device);
+        if (img.image_path)
+                r = asprintf(&state.system_image, "%s:%s", img.device, img.image_path);
+        else
+                state.system_image = strdup(img.device);
+        state.toram = img.toram;
+        if ((img.boot_device && !state.boot_device) || !state.system_device || !state.system_image || r < 0)
+                return log_oom();
+
+        AttachContext actx = {
+                .cfg = &cfg,
+                .image = &img,
+                .allowed = o->allowed_devices,
+                .allow_unencrypted = o->test_allow_unencrypted,
+                .nd_dir = nd_dir,
+                .target = target,
+        };
+        r = attach_persistence(&actx, &state);
+        if (r < 0)
+                return log_oom();
+
+        announce(&state);
+        r = state_write(&state, nd_dir);
+        if (r < 0)
+                log_warning_errno(r, "Failed to write '%s/persist.json', ignoring: %m", nd_dir);
+        return 0;
+}
