@@ -166,14 +166,20 @@ static int unlock_volume(const AttachContext *ctx, const char *node, const char 
                 r = unlock_read_keyfile(&cfg->keyfile_device, cfg->keyfile_path, ctx->allowed,
                                         cfg->persist_timeout, mnt, &key, &size);
                 if (r >= 0) {
+                        log_debug("Read the key file '%s' (%zu bytes).", cfg->keyfile_path, size);
                         r = try_key(cd, key, size);
                         erase_and_free(key);
                         if (r >= 0) {
                                 log_info("Persistence volume '%s' unlocked with the key file.", node);
                                 return 0;
                         }
-                        log_warning_errno(r, "The key file '%s' does not unlock '%s' (%m), asking for "
-                                             "the passphrase.", cfg->keyfile_path, node);
+                        if (r != -EPERM) {
+                                log_error_errno(r, "Failed to activate '%s' with the key file: %m", node);
+                                *ret_reason = "activating the volume failed";
+                                return r;
+                        }
+                        log_warning("The key file '%s' does not unlock '%s', asking for the passphrase.",
+                                    cfg->keyfile_path, node);
                 } else
                         log_warning_errno(r, "Failed to read the key file '%s' from %s=%s: %m; asking "
                                              "for the passphrase.", cfg->keyfile_path,
@@ -205,7 +211,8 @@ static int unlock_volume(const AttachContext *ctx, const char *node, const char 
                         return 0;
                 }
                 if (r != -EPERM) {
-                        *ret_reason = "unlocking the volume failed";
+                        log_error_errno(r, "Failed to activate '%s': %m", node);
+                        *ret_reason = "activating the volume failed";
                         return r;
                 }
                 log_warning("Wrong passphrase for '%s' (try %d of %d).", node, i, UNLOCK_TRIES);
