@@ -206,13 +206,32 @@ static int parse_timeout(const char *value, unsigned *ret) {
         return 0;
 }
 
+/* Copies s for a message with control characters replaced and long values
+ * cut, so a kernel argument cannot forge log lines or console output. */
+static const char *printable(const char *s, char buf[static 128]) {
+        size_t n = 0;
+
+        for (const unsigned char *p = (const unsigned char *) strempty(s); *p; p++) {
+                if (n >= 124) {
+                        memcpy(buf + n, "...", 3);
+                        n += 3;
+                        break;
+                }
+                buf[n++] = *p < 0x20 || *p == 0x7f ? '?' : (char) *p;
+        }
+        buf[n] = '\0';
+        return buf;
+}
+
 /* Reports a malformed value. -ENOMEM is the only error passed on. */
 static int check(int r, const char *key, const char *value, const char *fallback) {
+        char shown[128];
+
         if (r == -ENOMEM)
                 return r;
         if (r < 0)
                 log_warning("Ignoring malformed kernel argument '%s=%s', using %s.", key,
-                            strempty(value), fallback);
+                            printable(value, shown), fallback);
         return 0;
 }
 
@@ -256,8 +275,10 @@ static void warn_unknown_keys(const Cmdline *c) {
                 for (size_t j = 0; j < ELEMENTSOF(known_keys); j++)
                         if (streq(key, known_keys[j]))
                                 known = true;
-                if (!known)
-                        log_warning("Ignoring unknown kernel argument '%s'.", key);
+                if (!known) {
+                        char shown[128];
+                        log_warning("Ignoring unknown kernel argument '%s'.", printable(key, shown));
+                }
         }
 }
 
