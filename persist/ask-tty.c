@@ -31,7 +31,7 @@ static int ask(const char *prompt, bool echo, char **ret) {
                 quiet = old;
                 quiet.c_lflag &= ~(tcflag_t) (ECHO | ECHONL);
                 quiet.c_lflag |= ICANON;
-                if (tcsetattr(fd, TCSAFLUSH, &quiet) == 0)
+                if (tcsetattr(fd, TCSADRAIN, &quiet) == 0)
                         restore = true;
         }
         r = loop_write(fd, prompt, strlen(prompt));
@@ -57,7 +57,7 @@ static int ask(const char *prompt, bool echo, char **ret) {
                 buf[n++] = c;
         }
         if (restore)
-                (void) tcsetattr(fd, TCSAFLUSH, &old);
+                (void) tcsetattr(fd, TCSADRAIN, &old);
         if (!echo)
                 (void) loop_write(fd, "\n", 1);
         if (r < 0)
