@@ -205,6 +205,8 @@ static int parse_line(PersistenceConf *c, char *line, size_t len, unsigned linen
         }
         if (!source && !(source = strdup(path_skip_root(path))))
                 return -ENOMEM;
+        if (path_is_prefix(CONF_WORK_DIR, source)) /* also when it came from the path */
+                return add_problem(c, lineno, path, "source is in the reserved directory '" CONF_WORK_DIR "'");
         reason = check_conflicts(c, path, source);
         if (reason)
                 return add_problem(c, lineno, path, reason);
