@@ -19,10 +19,16 @@
 
 DEFINE_TRIVIAL_CLEANUP_FUNC(DIR *, closedir);
 
-/* True when a symlink at depth (0 = directly in the tree's top directory)
- * with this target stays inside the tree when resolved lexically. */
+/* True when a symlink in a directory depth levels below the top of the tree
+ * (0: the top itself) stays inside the tree whatever its components turn out
+ * to be: a relative target whose ".." components all come first, at most
+ * depth of them. Climbing only through real parent directories and then
+ * only descending, it cannot leave the tree, even when a later component is
+ * itself such a symlink (checked the same way). A ".." after a name is
+ * refused: through a symlinked name it would climb from somewhere else. */
 static bool symlink_stays_inside(const char *target, unsigned depth) {
-        long level = depth;
+        unsigned up = 0;
+        bool descended = false;
         const char *p = target;
 
         if (target[0] == '/' || target[0] == '\0')
@@ -30,10 +36,10 @@ static bool symlink_stays_inside(const char *target, unsigned depth) {
         while (*p) {
                 size_t l = strcspn(p, "/");
                 if (l == 2 && p[0] == '.' && p[1] == '.') {
-                        if (--level < 0)
+                        if (descended || ++up > depth)
                                 return false;
                 } else if (l > 0 && !(l == 1 && p[0] == '.'))
-                        level++;
+                        descended = true;
                 p += l;
                 while (*p == '/')
                         p++;

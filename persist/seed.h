@@ -9,7 +9,8 @@
  * yet there. Directories, regular files and symlinks keep their mode, owner
  * and modification time (xattrs/ACLs are not copied). Nothing is followed:
  * a symlink on the way to path fails with -ELOOP; a symlink inside the tree
- * whose target is absolute or climbs out of the tree is skipped with a
+ * whose target is absolute, climbs out of the tree, or has a ".." after a
+ * name (which could climb out through another symlink) is skipped with a
  * warning, as are devices, FIFOs and sockets. A path missing below
  * src_rootfd gives an empty directory (0755) in the destination. Missing
  * parents in the destination are made 0755. Returns 0 or a negative errno;
