@@ -14,6 +14,7 @@
 
 #include "apply.h"
 #include "conf.h"
+#include "create.h"
 #include "fd-util.h"
 #include "fileio.h"
 #include "log.h"
@@ -360,6 +361,123 @@ static int apply_conf(const AttachContext *ctx, const char *mountpoint, BootStat
         return r < 0 ? r : mounted;
 }
 
+/* Writes text to each console (the recovery key must reach the human who
+ * typed the passphrase, wherever they are). */
+static void tell_consoles(const PersistConfig *cfg, const char *text) {
+        static char *const fallback[] = { (char *) "/dev/console" };
+        char *const *consoles = cfg->n_consoles > 0 ? cfg->consoles : fallback;
+        size_t n = cfg->n_consoles > 0 ? cfg->n_consoles : 1;
+
+        for (size_t i = 0; i < n; i++) {
+                _cleanup_close_ int fd = open(consoles[i], O_WRONLY | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
+                if (fd >= 0)
+                        (void) loop_write(fd, text, strlen(text));
+        }
+}
+
+/* A new passphrase, typed twice on the console, up to UNLOCK_TRIES times. */
+static int ask_new_passphrase(const PersistConfig *cfg, char **ret, size_t *ret_size) {
+        for (int i = 1; i <= UNLOCK_TRIES; i++) {
+                char *a = NULL, *b = NULL;
+                size_t na = 0, nb = 0;
+                int r;
+
+                r = unlock_ask_passphrase(cfg->consoles, cfg->n_consoles,
+                                          "\nNeuralDrive: choose a passphrase for the new persistence volume: ",
+                                          cfg->persist_timeout, &a, &na);
+                if (r < 0)
+                        return r;
+                r = unlock_ask_passphrase(cfg->consoles, cfg->n_consoles,
+                                          "NeuralDrive: type it again: ", cfg->persist_timeout, &b, &nb);
+                if (r < 0) {
+                        erase_and_free(a);
+                        return r;
+                }
+                bool same = na == nb && memcmp(a, b, na) == 0;
+                erase_and_free(b);
+                if (same && na > 0) {
+                        *ret = a;
+                        *ret_size = na;
+                        return 0;
+                }
+                erase_and_free(a);
+                tell_consoles(cfg, na == 0 ? "NeuralDrive: the passphrase must not be empty.\n"
+                                           : "NeuralDrive: the two passphrases differ.\n");
+        }
+        return -EPERM;
+}
+
+/* neuraldrive.persist=create: makes the volume in the free space of the
+ * boot device, keyed by the key file (headless) or a passphrase typed
+ * twice. A typed passphrase also gets a recovery key, shown once on the
+ * consoles; a key file is its own backup and nothing secret is printed on
+ * a console nobody may be watching. Leaves /dev/mapper/nd-persist open. */
+static int create_volume(const AttachContext *ctx, Volume *ret, const char **ret_reason) {
+        const PersistConfig *cfg = ctx->cfg;
+        PersistCreateResult result = {};
+        _cleanup_free_ char *mnt = NULL;
+        char *key = NULL;
+        size_t size = 0;
+        bool typed = false;
+        int r;
+
+        if (!ctx->image->boot_device) {
+                *ret_reason = "the boot device is not known";
+                return -ENODEV;
+        }
+        if (cfg->keyfile_path) {
+                if (asprintf(&mnt, "%s/keyfile", ctx->nd_dir) < 0)
+                        return -ENOMEM;
+                r = unlock_read_keyfile(&cfg->keyfile_device, cfg->keyfile_path, ctx->allowed,
+                                        cfg->persist_timeout, mnt, &key, &size);
+                if (r < 0) {
+                        log_error_errno(r, "Failed to read the key file '%s' for the new volume: %m",
+                                        cfg->keyfile_path);
+                        *ret_reason = "the key file for the new volume cannot be read";
+                        return r;
+                }
+        } else {
+                r = ask_new_passphrase(cfg, &key, &size);
+                if (r < 0) {
+                        *ret_reason = r == -ETIMEDOUT ? "no passphrase was typed in time"
+                                                      : "no passphrase was chosen";
+                        return r;
+                }
+                typed = true;
+        }
+
+        log_notice("Creating the persistence volume in the free space of '%s'.", ctx->image->boot_device);
+        PersistCreateOptions o = {
+                .device = ctx->image->boot_device,
+                .whole_disk = true,
+                .key = key,
+                .key_size = size,
+                .recovery_key = typed,
+                .allowed_devices = ctx->allowed,
+                .keep_open = true,
+        };
+        r = persist_create(&o, &result);
+        erase_and_free(key);
+        if (r < 0) {
+                log_error_errno(r, "Failed to create the persistence volume on '%s': %m",
+                                ctx->image->boot_device);
+                *ret_reason = "creating the volume failed";
+                return r;
+        }
+
+        if (result.recovery_key) {
+                _cleanup_erase_free_ char *text = NULL;
+                if (asprintf(&text, "\nNeuralDrive: the persistence volume was created. Recovery key, shown "
+                                    "only now (write it down; it opens the volume like the passphrase):\n\n"
+                                    "    %s\n\n", result.recovery_key) >= 0)
+                        tell_consoles(cfg, text);
+        }
+        ret->node = TAKE_PTR(result.volume);
+        ret->encrypted = true;
+        persist_create_result_done(&result);
+        return ret->node ? 0 : -ENOMEM;
+}
+
 static int degrade(BootState *state, const char *what, const char *reason) {
         return state_set(state, PERSIST_STATE_DEGRADED, "%s%s%s", what, reason ? ": " : "",
                          strempty(reason));
@@ -377,7 +495,13 @@ int attach_persistence(const AttachContext *ctx, BootState *state) {
         r = find_volume(ctx, &vol);
         if (r < 0)
                 return r == -ENOMEM ? r : degrade(state, "looking for the persistence volume failed", NULL);
-        if (r == 0) {
+        if (r == 0 && ctx->cfg->persist == PERSIST_MODE_CREATE) {
+                r = create_volume(ctx, &vol, &reason);
+                if (r == -ENOMEM)
+                        return r;
+                if (r < 0)
+                        return degrade(state, "the persistence volume was not created", reason);
+        } else if (r == 0) {
                 if (ctx->cfg->persist == PERSIST_MODE_DEVICE)
                         return state_set(state, PERSIST_STATE_DEGRADED,
                                          "the persistence volume %s=%s was not found",
@@ -393,6 +517,20 @@ int attach_persistence(const AttachContext *ctx, BootState *state) {
         state->encrypted = vol.encrypted;
         if (vol.encrypted) {
                 r = unlock_volume(ctx, vol.node, &reason);
+                if (r == -EBUSY && ctx->cfg->persist == PERSIST_MODE_CREATE) {
+                        /* an interrupted create holds no data: finish it now */
+                        log_notice("The persistence volume '%s' was left by an interrupted create, "
+                                   "creating it again.", vol.node);
+                        vol = (Volume) {};
+                        r = create_volume(ctx, &vol, &reason);
+                        if (r == -ENOMEM)
+                                return r;
+                        if (r < 0)
+                                return degrade(state, "the persistence volume was not created", reason);
+                        free(state->volume);
+                        state->volume = vol.node;
+                        r = unlock_volume(ctx, vol.node, &reason);
+                }
                 if (r == -ENOMEM)
                         return r;
                 if (r < 0)

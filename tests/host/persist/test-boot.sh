@@ -261,6 +261,7 @@ cryptsetup luksFormat -q --type luks2 --label nd-persist --pbkdf pbkdf2 --pbkdf-
 mkdir -p "$W/keymedium/keys"
 cp "$W/keyfile.bin" "$W/keymedium/keys/nd.key"
 make_disk d8k keys:8
+D8K=$DISK
 mke2fs -q -t ext4 -L NDKEYS -d "$W/keymedium" "${DISK}p1"
 boot b8 "boot=neuraldrive neuraldrive.persist.keyfile=LABEL=NDKEYS:/keys/nd.key neuraldrive.persist.timeout=2 neuraldrive.debug" \
     "${D8}p1,${D8}p2,${DISK}p1"
@@ -277,6 +278,35 @@ else
     check "reason: activation failed" grep -q "activating the volume failed" <<<"$(json .reason)"
 fi
 shutdown_boot b8
+
+# --- 9: neuraldrive.persist=create with a key file ---------------------------
+echo "== neuraldrive.persist=create, headless (key file)"
+make_disk d9 nd-system:16
+put_system "${DISK}p1"
+D9=$DISK
+boot b9 "boot=neuraldrive neuraldrive.persist=create neuraldrive.persist.keyfile=LABEL=NDKEYS:/keys/nd.key neuraldrive.persist.timeout=2" \
+    "$D9,${D9}p1,${D8K}p1"
+check "boot exits 0" [ "$RC" = 0 ]
+check "a partition named nd-persist was added to the boot device" \
+    bash -c "sgdisk -p '$W/d9.img' | grep -q ' nd-persist\$'"
+NEWPART=${D9}p2
+check "the new partition's node exists" [ -b "$NEWPART" ]
+check "it is LUKS2 labelled nd-persist" bash -c "cryptsetup luksDump '$NEWPART' | grep -q '^Label:.*nd-persist'"
+check "the key file opens it" cryptsetup open --test-passphrase --key-file "$W/keyfile.bin" "$NEWPART"
+check "no recovery key printed on a headless create" bash -c "! grep -qi 'recovery key' '$LOG'"
+if [ -e /dev/mapper/control ] && grep -qw device-mapper /proc/devices; then
+    check "state active (device-mapper present)" [ "$(json .state)" = active ]
+else
+    check "without device-mapper: degraded, says creating failed" \
+        grep -q "not created: creating the volume failed" <<<"$(json .reason)"
+    shutdown_boot b9
+    rm -rf "$W/b9"
+    boot b9 "boot=neuraldrive neuraldrive.persist=create neuraldrive.persist.keyfile=LABEL=NDKEYS:/keys/nd.key neuraldrive.persist.timeout=2" \
+        "$D9,${D9}p1,${NEWPART},${D8K}p1"
+    check "next boot: interrupted create detected and redone" grep -q "left by an interrupted create, creating it again" "$LOG"
+    check "next boot: same partition reused" [ "$(json .volume)" = "${D9}p2" ]
+fi
+shutdown_boot b9
 
 [ "$FAILED" = 0 ] && echo "all checks passed"
 exit "$FAILED"
