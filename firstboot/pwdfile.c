@@ -114,10 +114,14 @@ static int add_line(PwdFile *f, const char *start, size_t len) {
         if (!text)
                 return -ENOMEM;
 
-        PwdLine *lines = reallocarray(f->lines, f->n_lines + 1, sizeof *lines);
-        if (!lines)
-                return -ENOMEM;
-        f->lines = lines;
+        if (f->n_lines >= f->n_allocated) {
+                size_t n = f->n_allocated ? f->n_allocated * 2 : 64;
+                PwdLine *lines = reallocarray(f->lines, n, sizeof *lines);
+                if (!lines)
+                        return -ENOMEM;
+                f->lines = lines;
+                f->n_allocated = n;
+        }
         r = line_parse(f->type, text, &f->lines[f->n_lines]);
         if (r < 0)
                 return r;

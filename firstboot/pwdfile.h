@@ -38,6 +38,7 @@ typedef struct PwdFile {
         PwdFileType type;
         PwdLine *lines;
         size_t n_lines;
+        size_t n_allocated;
         bool final_newline; /* the input ended with '\n' (or was empty) */
         bool modified;
 } PwdFile;

@@ -9,6 +9,7 @@
  * (unencrypted), built here from an OpenSSL Ed25519 key, so no ssh-keygen
  * process runs at boot. */
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
