@@ -1,0 +1,45 @@
+# Shared helpers for the units/ tests (sourced by bash scripts).
+# Environment from ctest: ND_SOURCE_DIR, ND_BUILD_DIR.
+set -euo pipefail
+
+: "${ND_SOURCE_DIR:?run through ctest (ND_SOURCE_DIR unset)}"
+: "${ND_BUILD_DIR:?run through ctest (ND_BUILD_DIR unset)}"
+UNITS_SRC="$ND_SOURCE_DIR/units"
+
+# The five services of the security model with their users.
+ND_SERVICES="neuraldrive-ollama neuraldrive-webui neuraldrive-caddy neuraldrive-gpu-monitor neuraldrive-system-api"
+
+skip() { echo "SKIP: $*"; exit 77; }
+fail() { echo "FAIL: $*" >&2; exit 1; }
+need() { for t in "$@"; do command -v "$t" >/dev/null 2>&1 || skip "$t is not installed"; done; }
+
+# A temporary directory removed on exit; ND_TMP names it.
+ND_TMP=$(mktemp -d /tmp/nd-units-test.XXXXXX)
+cleanup_tmp() { rm -rf "$ND_TMP"; }
+trap cleanup_tmp EXIT
+
+# install_units DESTDIR: runs the units/ install rules as `cmake --install
+# --prefix /usr` would, so the tests see the installed layout.
+install_units() {
+        DESTDIR="$1" cmake -DCMAKE_INSTALL_PREFIX=/usr \
+                -P "$ND_BUILD_DIR/units/cmake_install.cmake" >/dev/null
+}
+
+# make_unit_root ROOT: a root with Debian 12's own units (copied from this
+# machine), ours installed on top, and an executable stand-in for every
+# absolute program any of those units run, so `systemd-analyze verify
+# --root` resolves everything.
+make_unit_root() {
+        local root="$1" exe
+        mkdir -p "$root/usr/lib/systemd" "$root/etc/systemd/system"
+        cp -a /usr/lib/systemd/system "$root/usr/lib/systemd/"
+        install_units "$root"
+        sed -n -E 's/^Exec[A-Za-z]*=[-+@!:]*(\/[^ ]*).*/\1/p' \
+                "$root"/usr/lib/systemd/system/*.service | sort -u |
+        while read -r exe; do
+                [ -e "$root$exe" ] && continue
+                mkdir -p "$root$(dirname "$exe")"
+                printf '#!/bin/sh\nexit 0\n' >"$root$exe"
+                chmod 0755 "$root$exe"
+        done
+}
