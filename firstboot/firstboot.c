@@ -8,7 +8,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fd-util.h"
 #include "fileio.h"
+#include "fs-util.h"
 #include "log.h"
 #include "machine.h"
 #include "macro.h"
@@ -349,6 +351,29 @@ static void show(Run *run) {
         fflush(f);
 }
 
+/* The persistent directories: services must be able to traverse them to
+ * their own files (api.key, server.key), and nobody but root may change
+ * their entries, whatever mode an older or tampered volume left. */
+static int ensure_dirs(Run *run) {
+        static const char *const dirs[] = { "/etc/neuraldrive", PKI_DIR, SSH_DIR };
+
+        for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
+                _cleanup_close_ int fd = -EBADF;
+                struct stat st;
+
+                fd = open_dir_beneath(run->o->root_fd, dirs[i], true, 0755);
+                if (fd < 0)
+                        return log_error_errno(fd, "Failed to create '%s': %m", dirs[i]);
+                if (fstat(fd, &st) < 0)
+                        return log_error_errno(negative_errno(), "Failed to stat '%s': %m", dirs[i]);
+                if (run->chown_files && (st.st_uid != 0 || st.st_gid != 0) && fchown(fd, 0, 0) < 0)
+                        return log_error_errno(negative_errno(), "Failed to chown '%s': %m", dirs[i]);
+                if ((st.st_mode & 07777) != 0755 && fchmod(fd, 0755) < 0)
+                        return log_error_errno(negative_errno(), "Failed to chmod '%s': %m", dirs[i]);
+        }
+        return 0;
+}
+
 static int renew_only(Run *run) {
         int r;
 
@@ -388,7 +413,9 @@ int firstboot_run(const FirstbootOptions *o) {
         run.chown_files = geteuid() == 0;
         run.fail_after = fail_after_from_env();
         state_now(run.now, sizeof run.now);
-        umask(0077); /* defence in depth: every file gets its mode explicitly */
+        /* Every file gets its exact mode explicitly (write_file_atomic);
+         * the umask only decides directories made on the way: 0755. */
+        umask(0022);
 
         r = state_load(o->root_fd, &run.state);
         if (r < 0)
@@ -396,6 +423,10 @@ int firstboot_run(const FirstbootOptions *o) {
 
         if (o->renew_cert)
                 return renew_only(&run);
+
+        r = ensure_dirs(&run);
+        if (r < 0)
+                return r;
 
         if (o->reprovision) {
                 r = backup_for_reprovision(&run);

@@ -250,6 +250,16 @@ static void assert_consistent(Env *e) {
         assert_file(s, "/root/etc/hostname", 0644, 0, 0);
         free(s);
 
+        /* directories: traversable by the services, writable by root only */
+        assert_int_equal(fbt_run("cd '%s' && [ \"$(stat -c '%%a %%u' etc/neuraldrive etc/neuraldrive/tls "
+                                 "etc/neuraldrive/ssh home | tr '\\n' ' ')\" = '755 0 755 0 755 0 755 0 ' ] && "
+                                 "[ \"$(stat -c '%%a' home/neuraldrive-admin)\" = 700 ] && "
+                                 "[ \"$(stat -c '%%a' '%s/neuraldrive')\" = 755 ]",
+                                 e->root, e->run),
+                         0);
+        if (geteuid() == 0)
+                assert_int_equal(fbt_run("[ \"$(stat -c '%%u:%%g' '%s/home/neuraldrive-admin')\" = 1000:1000 ]", e->root), 0);
+
         /* caddy.env carries api.key's key */
         char *key = env_read(e, "etc/neuraldrive/api.key"), *env = env_read(e, "etc/neuraldrive/caddy.env");
         char want[128];
@@ -564,6 +574,19 @@ static void test_symlink_target_refused(void **state) {
         env_free(e);
 }
 
+static void test_loose_directory_tightened(void **state) {
+        Env *e = env_new();
+        assert_int_equal(env_run(e, 0, false), 0);
+        char *p = fbt_path(e->root, "etc/neuraldrive/tls");
+        assert_int_equal(chmod(p, 0777), 0);
+        assert_int_equal(env_run(e, 0, false), 0);
+        struct stat st;
+        assert_int_equal(stat(p, &st), 0);
+        assert_int_equal(st.st_mode & 07777, 0755);
+        free(p);
+        env_free(e);
+}
+
 static void test_renew_cert(void **state) {
         Env *e = env_new();
         Snap *a = malloc(sizeof *a), *b = malloc(sizeof *b);
@@ -677,6 +700,7 @@ int main(void) {
                 cmocka_unit_test(test_interrupted_runs_recover),
                 cmocka_unit_test(test_reprovision),
                 cmocka_unit_test(test_symlink_target_refused),
+                cmocka_unit_test(test_loose_directory_tightened),
                 cmocka_unit_test(test_renew_cert),
                 cmocka_unit_test(test_name_constraints_enforced),
         };
