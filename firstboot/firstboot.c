@@ -32,9 +32,9 @@ typedef struct Run {
         char now[32];
         char machine_id[33];
         char hostname[MACHINE_HOSTNAME_MAX + 1];
-        char *admin_hash;          /* applied to shadow */
-        char *new_password;        /* shown once; wiped */
-        char *new_api_key;         /* shown once; wiped */
+        char *admin_hash;   /* applied to shadow */
+        char *new_password; /* shown once; wiped */
+        char *new_api_key;  /* shown once; wiped */
         bool ca_created, cert_issued, ssh_created;
 } Run;
 
@@ -46,8 +46,8 @@ static void run_done(Run *run) {
 }
 
 static const char *const step_names[] = {
-        "machine-id", "hostname", "users", "admin-home", "admin-password", "admin-shadow",
-        "api-key", "caddy-env", "ca", "server-cert", "ssh-host-keys", "state",
+        "machine-id", "hostname",  "users", "admin-home",  "admin-password", "admin-shadow",
+        "api-key",    "caddy-env", "ca",    "server-cert", "ssh-host-keys",  "state",
 };
 
 unsigned firstboot_n_steps(void) {
@@ -107,7 +107,9 @@ static int write_credentials(Run *run) {
         FILE *f = open_memstream(&text, &size);
         if (!f)
                 return -ENOMEM;
-        fputs("# NeuralDrive credentials made at this boot. Shown once; the setup wizard removes this file.\n", f);
+        fputs("# NeuralDrive credentials made at this boot. Shown once; the setup wizard removes this "
+              "file.\n",
+              f);
         if (run->new_password)
                 fprintf(f, "NEURALDRIVE_ADMIN_USER=%s\nNEURALDRIVE_ADMIN_PASSWORD=%s\n", USERS_ADMIN_NAME,
                         run->new_password);
@@ -187,7 +189,8 @@ static int step_api_key(Run *run) {
                         return 0;
                 }
                 if (r != -ENOENT)
-                        log_warning_errno(r, "Failed to read '%s' (%m), making a new API key", FIRSTBOOT_API_KEY);
+                        log_warning_errno(r, "Failed to read '%s' (%m), making a new API key",
+                                          FIRSTBOOT_API_KEY);
         }
 
         r = secrets_generate_api_key(key);
@@ -236,7 +239,8 @@ static int get_names(Run *run, PkiNames *ret) {
 
         r = (run->o->get_addresses ?: pki_current_addresses)(&addrs);
         if (r < 0) {
-                log_warning_errno(r, "Failed to list the current addresses (%m), continuing with loopback only");
+                log_warning_errno(
+                        r, "Failed to list the current addresses (%m), continuing with loopback only");
                 addrs = NULL;
         }
         r = pki_names_build(run->hostname, addrs, ret);
@@ -317,7 +321,8 @@ static int step_ssh(Run *run) {
 static int step_state(Run *run) {
         int r;
 
-        if (!state_get(&run->state, STATE_FIRST_BOOT) && (r = set_state(run, STATE_FIRST_BOOT, run->now)) < 0)
+        if (!state_get(&run->state, STATE_FIRST_BOOT) &&
+            (r = set_state(run, STATE_FIRST_BOOT, run->now)) < 0)
                 return r;
         if ((r = set_state(run, STATE_VERSION, "1")) < 0 ||
             (r = set_state(run, STATE_MACHINE_ID, run->machine_id)) < 0 ||
@@ -337,7 +342,8 @@ static void show(Run *run) {
                 return;
         fputs("\n==== NeuralDrive ====\n", f);
         if (run->new_password)
-                fprintf(f, "Admin user:      %s\nAdmin password:  %s\n", USERS_ADMIN_NAME, run->new_password);
+                fprintf(f, "Admin user:      %s\nAdmin password:  %s\n", USERS_ADMIN_NAME,
+                        run->new_password);
         if (run->new_api_key)
                 fprintf(f, "API key:         %s\n", run->new_api_key);
         if ((v = state_get(&run->state, STATE_CA_FINGERPRINT)))
@@ -434,7 +440,8 @@ int firstboot_run(const FirstbootOptions *o) {
                         return r;
         }
 
-        if ((r = machine_ensure_id(o->root_fd, run.chown_files, run.machine_id)) < 0 || (r = step_done(&run)) < 0)
+        if ((r = machine_ensure_id(o->root_fd, run.chown_files, run.machine_id)) < 0 ||
+            (r = step_done(&run)) < 0)
                 return r;
         if ((r = machine_ensure_hostname(o->root_fd, run.chown_files, run.hostname)) < 0 ||
             (r = step_done(&run)) < 0)
@@ -444,7 +451,8 @@ int firstboot_run(const FirstbootOptions *o) {
          * admin's password is right even if a later step fails. */
         _cleanup_erase_free_ char *stored = NULL;
         if (!(o->reprovision & REPROVISION_ADMIN) &&
-            read_secret_line(o->root_fd, FIRSTBOOT_ADMIN_HASH, &stored) >= 0 && !secrets_hash_is_valid(stored))
+            read_secret_line(o->root_fd, FIRSTBOOT_ADMIN_HASH, &stored) >= 0 &&
+            !secrets_hash_is_valid(stored))
                 stored = erase_and_free(stored);
         if ((r = users_ensure(o->root_fd, stored)) < 0 || (r = step_done(&run)) < 0)
                 return r;

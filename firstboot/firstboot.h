@@ -28,11 +28,11 @@
 #define FIRSTBOOT_FAIL_ENV "ND_FIRSTBOOT_FAIL_AFTER_STEP"
 
 typedef struct FirstbootOptions {
-        int root_fd;            /* the root to provision */
-        int run_fd;             /* the /run to leave initial-credentials in */
-        unsigned reprovision;   /* ReprovisionItem mask */
-        bool renew_cert;        /* only check/re-issue the server certificate */
-        FILE *console;          /* where new credentials are shown; NULL: stdout */
+        int root_fd;          /* the root to provision */
+        int run_fd;           /* the /run to leave initial-credentials in */
+        unsigned reprovision; /* ReprovisionItem mask */
+        bool renew_cert;      /* only check/re-issue the server certificate */
+        FILE *console;        /* where new credentials are shown; NULL: stdout */
         /* Seam: the current addresses (pki_current_addresses when NULL). */
         int (*get_addresses)(char ***ret);
 } FirstbootOptions;

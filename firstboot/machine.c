@@ -96,7 +96,8 @@ int machine_ensure_id(int rootfd, bool chown_files, char ret_id[static 33]) {
                                 return log_error_errno(r, "Failed to generate a machine ID: %m");
                 }
         }
-        r = persist_and_apply(rootfd, MACHINE_PERSISTED_ID, "/etc/machine-id", id, create, 0444, chown_files);
+        r = persist_and_apply(rootfd, MACHINE_PERSISTED_ID, "/etc/machine-id", id, create, 0444,
+                              chown_files);
         if (r < 0)
                 return r;
         memcpy(ret_id, id, 33);

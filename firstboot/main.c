@@ -41,8 +41,17 @@ static void help(void) {
 
 /* Returns 1 to go on, 0 to exit successfully, or -EINVAL for a usage error. */
 static int parse_args(int argc, char **argv, Args *a) {
-        enum { ARG_ROOT = 0x100, ARG_RUN_DIR, ARG_CMDLINE, ARG_REPROVISION, ARG_RENEW, ARG_STATUS, ARG_JSON,
-               ARG_LOG_TARGET, ARG_DEBUG };
+        enum {
+                ARG_ROOT = 0x100,
+                ARG_RUN_DIR,
+                ARG_CMDLINE,
+                ARG_REPROVISION,
+                ARG_RENEW,
+                ARG_STATUS,
+                ARG_JSON,
+                ARG_LOG_TARGET,
+                ARG_DEBUG
+        };
         static const struct option options[] = {
                 { "root", required_argument, NULL, ARG_ROOT },
                 { "run-dir", required_argument, NULL, ARG_RUN_DIR },
@@ -107,7 +116,8 @@ static int parse_args(int argc, char **argv, Args *a) {
         if (a->json && !a->status)
                 return log_error_errno(-EINVAL, "--json only goes with --status");
         if ((a->status + a->renew_cert + (a->reprovision != 0)) > 1)
-                return log_error_errno(-EINVAL, "--status, --renew-cert and --reprovision exclude each other");
+                return log_error_errno(-EINVAL,
+                                       "--status, --renew-cert and --reprovision exclude each other");
         return 1;
 }
 
@@ -134,8 +144,9 @@ static void apply_cmdline(Args *a) {
         if (arg && !a->status && !a->renew_cert) {
                 unsigned items;
                 if (!arg->value || reprovision_parse(arg->value, &items) < 0)
-                        log_warning("neuraldrive.recovery needs a list of api-key, tls, admin, ssh, ca or all, "
-                                    "ignoring it");
+                        log_warning(
+                                "neuraldrive.recovery needs a list of api-key, tls, admin, ssh, ca or all, "
+                                "ignoring it");
                 else
                         a->reprovision |= items;
         }
@@ -151,7 +162,9 @@ static int open_dir(const char *path, int *ret) {
 
 int main(int argc, char **argv) {
         _cleanup_close_ int root_fd = -EBADF, run_fd = -EBADF;
-        Args a = { .root = "/", .run_dir = "/run", .cmdline = "/proc/cmdline", .log_target = LOG_TARGET_AUTO };
+        Args a = {
+                .root = "/", .run_dir = "/run", .cmdline = "/proc/cmdline", .log_target = LOG_TARGET_AUTO
+        };
         int r;
 
         log_set_ident("nd-firstboot");

@@ -96,7 +96,7 @@ void pki_names_done(PkiNames *n) {
         for (size_t i = 0; i < n->n; i++)
                 free(n->items[i]);
         free(n->items);
-        *n = (PkiNames) {};
+        *n = (PkiNames){};
 }
 
 static int names_add(PkiNames *n, const char *kind, const char *value) {
@@ -158,7 +158,7 @@ int pki_names_build(const char *hostname, char *const *addrs, PkiNames *ret) {
         }
         qsort(n.items, n.n, sizeof *n.items, cmp_str);
         *ret = n;
-        n = (PkiNames) {};
+        n = (PkiNames){};
         return 0;
 }
 
@@ -345,8 +345,10 @@ static int new_cert(EVP_PKEY *key, long days, X509 **ret) {
 }
 
 static int set_name(X509_NAME *name, const char *org, const char *cn) {
-        if (X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8, (const unsigned char *) org, -1, -1, 0) != 1 ||
-            X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, (const unsigned char *) cn, -1, -1, 0) != 1)
+        if (X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8, (const unsigned char *) org, -1, -1, 0) !=
+                    1 ||
+            X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, (const unsigned char *) cn, -1, -1, 0) !=
+                    1)
                 return openssl_error("subject");
         return 0;
 }
@@ -503,7 +505,7 @@ static int cert_names(X509 *x, PkiNames *ret) {
         }
         qsort(n.items, n.n, sizeof *n.items, cmp_str);
         *ret = n;
-        n = (PkiNames) {};
+        n = (PkiNames){};
         return 0;
 }
 
@@ -541,7 +543,7 @@ static int wanted_names(X509 *ca, const PkiNames *names, PkiNames *ret) {
                         return r;
         }
         *ret = n;
-        n = (PkiNames) {};
+        n = (PkiNames){};
         return 0;
 }
 
@@ -588,8 +590,8 @@ int pki_ensure_ca(int rootfd, const char *hostname, PkiFlags flags) {
                         return 0;
                 ERR_clear_error();
                 if ((rk < 0 && rk != -ENOENT) || (rc < 0 && rc != -ENOENT))
-                        log_warning_errno(rk < 0 ? rk : rc, "The CA in '%s' is unusable (%m), making a new one",
-                                          PKI_DIR);
+                        log_warning_errno(rk < 0 ? rk : rc,
+                                          "The CA in '%s' is unusable (%m), making a new one", PKI_DIR);
                 else if (rk >= 0 && rc >= 0)
                         log_warning("'%s' and '%s' do not belong together, making a new CA", PKI_CA_KEY,
                                     PKI_CA_CERT);

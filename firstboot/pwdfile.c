@@ -61,7 +61,7 @@ static unsigned count_fields(const char *text) {
 static void line_clear(PwdLine *l) {
         free(l->text);
         free(l->name);
-        *l = (PwdLine) {};
+        *l = (PwdLine){};
 }
 
 /* Fills l from text (taking ownership of text on success). */

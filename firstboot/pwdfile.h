@@ -26,12 +26,12 @@ typedef enum PwdFileType {
 #define PWDFILE_MAX_SIZE (16U * 1024U * 1024U)
 
 typedef struct PwdLine {
-        char *text;    /* the line without its newline, NUL-terminated, owned */
-        size_t len;    /* strlen(text) */
-        char *name;    /* first field when the line is an entry, else NULL; owned */
-        bool valid;    /* all fields present and the IDs parse */
-        uint32_t id;   /* uid (passwd) or gid (group) when valid */
-        uint32_t gid;  /* passwd: primary gid when valid */
+        char *text;   /* the line without its newline, NUL-terminated, owned */
+        size_t len;   /* strlen(text) */
+        char *name;   /* first field when the line is an entry, else NULL; owned */
+        bool valid;   /* all fields present and the IDs parse */
+        uint32_t id;  /* uid (passwd) or gid (group) when valid */
+        uint32_t gid; /* passwd: primary gid when valid */
 } PwdLine;
 
 typedef struct PwdFile {

@@ -33,7 +33,7 @@ static void buf_done(Buf *b) {
         if (b->data)
                 secure_erase(b->data, b->allocated);
         free(b->data);
-        *b = (Buf) {};
+        *b = (Buf){};
 }
 
 static void buf_put(Buf *b, const void *p, size_t n) {
@@ -311,7 +311,8 @@ int ssh_ensure_host_keys(int rootfd, bool force, bool chown_files) {
         r = force ? -ENOENT : read_pub_blob(rootfd, &blob, &size);
         if (r < 0) {
                 if (r != -ENOENT)
-                        log_warning_errno(r, "Failed to read '%s' (%m), making a new host key", SSH_ED25519_KEY);
+                        log_warning_errno(r, "Failed to read '%s' (%m), making a new host key",
+                                          SSH_ED25519_KEY);
                 r = write_new_key(rootfd, uid, gid);
                 if (r < 0)
                         return log_error_errno(r, "Failed to write '%s': %m", SSH_ED25519_KEY);

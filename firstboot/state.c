@@ -37,7 +37,7 @@ const char *state_key_to_string(StateKey k) {
 void state_done(State *s) {
         for (unsigned i = 0; i < _STATE_KEY_MAX; i++)
                 free(s->values[i]);
-        *s = (State) {};
+        *s = (State){};
 }
 
 int state_set(State *s, StateKey k, const char *value) {

@@ -28,10 +28,8 @@ static const UserSpec table[] = {
           "/usr/sbin/nologin" },
         { "neuraldrive-monitor", USERS_MONITOR_UID, "NeuralDrive monitor", "/nonexistent",
           "/usr/sbin/nologin" },
-        { "neuraldrive-api", USERS_API_UID, "NeuralDrive System API", "/nonexistent",
-          "/usr/sbin/nologin" },
-        { USERS_ADMIN_NAME, USERS_ADMIN_UID, "NeuralDrive administrator", USERS_ADMIN_HOME,
-          "/bin/bash" },
+        { "neuraldrive-api", USERS_API_UID, "NeuralDrive System API", "/nonexistent", "/usr/sbin/nologin" },
+        { USERS_ADMIN_NAME, USERS_ADMIN_UID, "NeuralDrive administrator", USERS_ADMIN_HOME, "/bin/bash" },
 };
 
 /* sudo: administration with the admin's password (never NOPASSWD);
@@ -183,8 +181,8 @@ static int add_account(Db *db, const UserSpec *u) {
                         return r;
         }
         if (!pwdfile_find_name(db->files[PWDFILE_PASSWD], u->name)) {
-                r = append_fmt(db->files[PWDFILE_PASSWD], "%s:x:%u:%u:%s:%s:%s", u->name,
-                               (unsigned) u->uid, (unsigned) u->uid, u->gecos, u->home, u->shell);
+                r = append_fmt(db->files[PWDFILE_PASSWD], "%s:x:%u:%u:%s:%s:%s", u->name, (unsigned) u->uid,
+                               (unsigned) u->uid, u->gecos, u->home, u->shell);
                 if (r < 0)
                         return r;
         }
@@ -248,7 +246,8 @@ static int apply_admin_hash(Db *db, const char *hash) {
                 return -ENOENT;
         r = pwdfile_field(l, 1, &old);
         if (r < 0)
-                return log_error_errno(-EEXIST, "Entry '%s' in '/etc/shadow' is malformed", USERS_ADMIN_NAME);
+                return log_error_errno(-EEXIST, "Entry '%s' in '/etc/shadow' is malformed",
+                                       USERS_ADMIN_NAME);
         if (streq(old, hash))
                 return 0;
         r = pwdfile_line_with_field(l, 1, hash, &line);
@@ -335,7 +334,8 @@ int users_ensure(int rootfd, const char *admin_hash) {
         if (admin_hash) {
                 r = apply_admin_hash(&db, admin_hash);
                 if (r < 0)
-                        return log_error_errno(r, "Failed to set the password of '%s': %m", USERS_ADMIN_NAME);
+                        return log_error_errno(r, "Failed to set the password of '%s': %m",
+                                               USERS_ADMIN_NAME);
         }
         return db_write(&db, etcfd);
 }

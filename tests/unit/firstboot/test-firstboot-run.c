@@ -151,7 +151,8 @@ static char *snap_diff(const Snap *a, const Snap *b) {
                 bool same = false;
                 for (size_t j = 0; j < a->n; j++)
                         if (streq(a->f[j].path, b->f[i].path))
-                                same = a->f[j].ino == b->f[i].ino && a->f[j].mtime.tv_sec == b->f[i].mtime.tv_sec &&
+                                same = a->f[j].ino == b->f[i].ino &&
+                                       a->f[j].mtime.tv_sec == b->f[i].mtime.tv_sec &&
                                        a->f[j].mtime.tv_nsec == b->f[i].mtime.tv_nsec &&
                                        a->f[j].mode == b->f[i].mode;
                 if (!same)
@@ -174,7 +175,6 @@ static const typeof(((Snap *) 0)->f[0]) *snap_find(const Snap *s, const char *pa
                         return &s->f[i];
         return NULL;
 }
-
 
 static int cmp_strp(const void *a, const void *b) {
         return strcmp(*(char *const *) a, *(char *const *) b);
@@ -251,14 +251,18 @@ static void assert_consistent(Env *e) {
         free(s);
 
         /* directories: traversable by the services, writable by root only */
-        assert_int_equal(fbt_run("cd '%s' && [ \"$(stat -c '%%a %%u' etc/neuraldrive etc/neuraldrive/tls "
-                                 "etc/neuraldrive/ssh home | tr '\\n' ' ')\" = '755 0 755 0 755 0 755 0 ' ] && "
-                                 "[ \"$(stat -c '%%a' home/neuraldrive-admin)\" = 700 ] && "
-                                 "[ \"$(stat -c '%%a' '%s/neuraldrive')\" = 755 ]",
-                                 e->root, e->run),
-                         0);
+        assert_int_equal(
+                fbt_run("cd '%s' && [ \"$(stat -c '%%a %%u' etc/neuraldrive etc/neuraldrive/tls "
+                        "etc/neuraldrive/ssh home | tr '\\n' ' ')\" = '755 0 755 0 755 0 755 0 ' ] && "
+                        "[ \"$(stat -c '%%a' home/neuraldrive-admin)\" = 700 ] && "
+                        "[ \"$(stat -c '%%a' '%s/neuraldrive')\" = 755 ]",
+                        e->root, e->run),
+                0);
         if (geteuid() == 0)
-                assert_int_equal(fbt_run("[ \"$(stat -c '%%u:%%g' '%s/home/neuraldrive-admin')\" = 1000:1000 ]", e->root), 0);
+                assert_int_equal(
+                        fbt_run("[ \"$(stat -c '%%u:%%g' '%s/home/neuraldrive-admin')\" = 1000:1000 ]",
+                                e->root),
+                        0);
 
         /* caddy.env carries api.key's key */
         char *key = env_read(e, "etc/neuraldrive/api.key"), *env = env_read(e, "etc/neuraldrive/caddy.env");
@@ -286,19 +290,21 @@ static void assert_consistent(Env *e) {
         free(b);
 
         const char *tls = "etc/neuraldrive/tls";
-        assert_int_equal(fbt_run("cd '%s/%s' && openssl verify -CAfile neuraldrive-ca.crt server.crt >/dev/null && "
-                                 "openssl x509 -in server.crt -noout -pubkey > '%s/pub1' && "
-                                 "openssl pkey -in server.key -pubout > '%s/pub2' && cmp -s '%s/pub1' '%s/pub2' && "
-                                 "openssl x509 -in neuraldrive-ca.crt -noout -pubkey > '%s/pub1' && "
-                                 "openssl pkey -in ca.key -pubout > '%s/pub2' && cmp -s '%s/pub1' '%s/pub2'",
-                                 e->root, tls, e->dir, e->dir, e->dir, e->dir, e->dir, e->dir, e->dir, e->dir),
-                         0);
+        assert_int_equal(
+                fbt_run("cd '%s/%s' && openssl verify -CAfile neuraldrive-ca.crt server.crt >/dev/null && "
+                        "openssl x509 -in server.crt -noout -pubkey > '%s/pub1' && "
+                        "openssl pkey -in server.key -pubout > '%s/pub2' && cmp -s '%s/pub1' '%s/pub2' && "
+                        "openssl x509 -in neuraldrive-ca.crt -noout -pubkey > '%s/pub1' && "
+                        "openssl pkey -in ca.key -pubout > '%s/pub2' && cmp -s '%s/pub1' '%s/pub2'",
+                        e->root, tls, e->dir, e->dir, e->dir, e->dir, e->dir, e->dir, e->dir, e->dir),
+                0);
         if (fbt_have("ssh-keygen"))
-                assert_int_equal(fbt_run("cd '%s/etc/neuraldrive/ssh' && ssh-keygen -y -f ssh_host_ed25519_key | "
-                                         "cut -d' ' -f1,2 > '%s/k1' && cut -d' ' -f1,2 ssh_host_ed25519_key.pub > "
-                                         "'%s/k2' && cmp -s '%s/k1' '%s/k2'",
-                                         e->root, e->dir, e->dir, e->dir, e->dir),
-                                 0);
+                assert_int_equal(
+                        fbt_run("cd '%s/etc/neuraldrive/ssh' && ssh-keygen -y -f ssh_host_ed25519_key | "
+                                "cut -d' ' -f1,2 > '%s/k1' && cut -d' ' -f1,2 ssh_host_ed25519_key.pub > "
+                                "'%s/k2' && cmp -s '%s/k1' '%s/k2'",
+                                e->root, e->dir, e->dir, e->dir, e->dir),
+                        0);
 
         /* the state file's fingerprints are the files' */
         char *state = env_read(e, "etc/neuraldrive/firstboot.state");
@@ -364,8 +370,10 @@ static void test_first_boot(void **state) {
         if (fbt_have("jq")) {
                 char *p = fbt_path(e->dir, "status.json");
                 fbt_write(p, json, size, 0600);
-                assert_int_equal(fbt_run("jq -e '.provisioned == true and (.ssh_ed25519_fingerprint|startswith(\"SHA256:\"))' "
-                                         "'%s' >/dev/null", p),
+                assert_int_equal(fbt_run("jq -e '.provisioned == true and "
+                                         "(.ssh_ed25519_fingerprint|startswith(\"SHA256:\"))' "
+                                         "'%s' >/dev/null",
+                                         p),
                                  0);
                 free(p);
         }
@@ -407,9 +415,9 @@ static void test_delete_one_regenerates_dependents(void **state) {
                 const char *deleted;
                 const char *changed;
         } cases[] = {
-                { "etc/neuraldrive/api.key",
-                  "/root/etc/neuraldrive/api.key,/root/etc/neuraldrive/caddy.env,/root/etc/neuraldrive/firstboot.state,"
-                  "/run/neuraldrive/initial-credentials" },
+                { "etc/neuraldrive/api.key", "/root/etc/neuraldrive/api.key,/root/etc/neuraldrive/"
+                                             "caddy.env,/root/etc/neuraldrive/firstboot.state,"
+                                             "/run/neuraldrive/initial-credentials" },
                 { "etc/neuraldrive/caddy.env", "/root/etc/neuraldrive/caddy.env" },
                 { "etc/neuraldrive/tls/server.crt",
                   "/root/etc/neuraldrive/tls/server.crt,/root/etc/neuraldrive/firstboot.state" },
@@ -419,12 +427,15 @@ static void test_delete_one_regenerates_dependents(void **state) {
                 { "etc/neuraldrive/tls/ca.key",
                   "/root/etc/neuraldrive/tls/neuraldrive-ca.crt,/root/etc/neuraldrive/tls/ca.key,"
                   "/root/etc/neuraldrive/tls/server.crt,/root/etc/neuraldrive/firstboot.state" },
-                { "etc/neuraldrive/ssh/ssh_host_ed25519_key.pub", "/root/etc/neuraldrive/ssh/ssh_host_ed25519_key.pub" },
+                { "etc/neuraldrive/ssh/ssh_host_ed25519_key.pub",
+                  "/root/etc/neuraldrive/ssh/ssh_host_ed25519_key.pub" },
                 { "etc/neuraldrive/ssh/ssh_host_ed25519_key",
-                  "/root/etc/neuraldrive/ssh/ssh_host_ed25519_key.pub,/root/etc/neuraldrive/ssh/ssh_host_ed25519_key,"
+                  "/root/etc/neuraldrive/ssh/ssh_host_ed25519_key.pub,/root/etc/neuraldrive/ssh/"
+                  "ssh_host_ed25519_key,"
                   "/root/etc/neuraldrive/firstboot.state" },
                 { "etc/neuraldrive/admin-password.hash",
-                  "/root/etc/shadow,/root/etc/neuraldrive/admin-password.hash,/root/etc/neuraldrive/firstboot.state,"
+                  "/root/etc/shadow,/root/etc/neuraldrive/admin-password.hash,/root/etc/neuraldrive/"
+                  "firstboot.state,"
                   "/run/neuraldrive/initial-credentials" },
                 { "etc/neuraldrive/firstboot.state", "/root/etc/neuraldrive/firstboot.state" },
                 { "etc/machine-id", "/root/etc/machine-id" },
@@ -502,7 +513,7 @@ static void test_reprovision(void **state) {
         snap(e, b);
         char *d = snap_diff(a, b);
         assert_changed(d, "/root/etc/neuraldrive/api.key,/root/etc/neuraldrive/caddy.env,"
-                               "/root/etc/neuraldrive/firstboot.state,/run/neuraldrive/initial-credentials");
+                          "/root/etc/neuraldrive/firstboot.state,/run/neuraldrive/initial-credentials");
         char *new_key = env_read(e, "etc/neuraldrive/api.key");
         assert_string_not_equal(old_key, new_key);
         new_key[strcspn(new_key, "\n")] = '\0';
@@ -534,8 +545,8 @@ static void test_reprovision(void **state) {
         free(d);
         d = snap_diff(a, b);
         assert_changed(d, "/root/etc/neuraldrive/tls/neuraldrive-ca.crt,/root/etc/neuraldrive/tls/ca.key,"
-                               "/root/etc/neuraldrive/tls/server.crt,/root/etc/neuraldrive/tls/server.key,"
-                               "/root/etc/neuraldrive/firstboot.state");
+                          "/root/etc/neuraldrive/tls/server.crt,/root/etc/neuraldrive/tls/server.key,"
+                          "/root/etc/neuraldrive/firstboot.state");
         assert_consistent(e);
         log_set_max_level(LOG_INFO);
 
@@ -612,12 +623,14 @@ static void test_renew_cert(void **state) {
         d = snap_diff(a, b);
         assert_changed(d, "/root/etc/neuraldrive/tls/server.crt,/root/etc/neuraldrive/firstboot.state");
         free(d);
-        assert_int_equal(fbt_run("cd '%s/etc/neuraldrive/tls' && openssl x509 -in server.crt -noout -ext subjectAltName | "
-                                 "grep -q 'IP Address:192.168.7.9' && ! openssl x509 -in server.crt -noout -ext "
-                                 "subjectAltName | grep -Eq '8\\.8\\.8\\.8|2001:DB8' && "
-                                 "openssl verify -CAfile neuraldrive-ca.crt server.crt >/dev/null",
-                                 e->root),
-                         0);
+        assert_int_equal(
+                fbt_run("cd '%s/etc/neuraldrive/tls' && openssl x509 -in server.crt -noout -ext "
+                        "subjectAltName | "
+                        "grep -q 'IP Address:192.168.7.9' && ! openssl x509 -in server.crt -noout -ext "
+                        "subjectAltName | grep -Eq '8\\.8\\.8\\.8|2001:DB8' && "
+                        "openssl verify -CAfile neuraldrive-ca.crt server.crt >/dev/null",
+                        e->root),
+                0);
         /* same again: nothing to do */
         snap(e, a);
         assert_int_equal(env_run(e, 0, true), 0);
@@ -631,11 +644,12 @@ static void test_renew_cert(void **state) {
         char *hp = fbt_path(e->root, "etc/neuraldrive/hostname");
         fbt_write(hp, "lab-box\n", 8, 0644);
         assert_int_equal(env_run(e, 0, true), 0);
-        assert_int_equal(fbt_run("cd '%s/etc/neuraldrive/tls' && ! openssl x509 -in server.crt -noout -ext "
-                                 "subjectAltName | grep -q lab-box && openssl verify -CAfile neuraldrive-ca.crt "
-                                 "server.crt >/dev/null",
-                                 e->root),
-                         0);
+        assert_int_equal(
+                fbt_run("cd '%s/etc/neuraldrive/tls' && ! openssl x509 -in server.crt -noout -ext "
+                        "subjectAltName | grep -q lab-box && openssl verify -CAfile neuraldrive-ca.crt "
+                        "server.crt >/dev/null",
+                        e->root),
+                0);
         /* a new CA for the new name covers it */
         assert_int_equal(env_run(e, REPROVISION_CA | REPROVISION_TLS, false), 0);
         assert_int_equal(fbt_run("cd '%s/etc/neuraldrive/tls' && openssl x509 -in server.crt -noout -ext "
@@ -657,38 +671,50 @@ static void test_name_constraints_enforced(void **state) {
         Env *e = env_new();
         assert_int_equal(env_run(e, 0, false), 0);
         assert_int_equal(fbt_run("cd '%s/etc/neuraldrive/tls' && "
-                                 "openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout '%s/evil.key' "
+                                 "openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes "
+                                 "-keyout '%s/evil.key' "
                                  "-subj /CN=www.example.com -addext subjectAltName=DNS:www.example.com "
                                  "-out '%s/evil.csr' 2>/dev/null && "
-                                 "openssl x509 -req -in '%s/evil.csr' -CA neuraldrive-ca.crt -CAkey ca.key -CAcreateserial "
-                                 "-CAserial '%s/serial' -days 30 -copy_extensions copy -out '%s/evil.crt' 2>/dev/null && "
-                                 "! openssl verify -CAfile neuraldrive-ca.crt '%s/evil.crt' > '%s/verify.out' 2>&1 && "
+                                 "openssl x509 -req -in '%s/evil.csr' -CA neuraldrive-ca.crt -CAkey ca.key "
+                                 "-CAcreateserial "
+                                 "-CAserial '%s/serial' -days 30 -copy_extensions copy -out '%s/evil.crt' "
+                                 "2>/dev/null && "
+                                 "! openssl verify -CAfile neuraldrive-ca.crt '%s/evil.crt' > "
+                                 "'%s/verify.out' 2>&1 && "
                                  "grep -Eqi 'name constraint|permitted subtree' '%s/verify.out'",
                                  e->root, e->dir, e->dir, e->dir, e->dir, e->dir, e->dir, e->dir, e->dir),
                          0);
         /* and a public address as well */
-        assert_int_equal(fbt_run("cd '%s/etc/neuraldrive/tls' && "
-                                 "openssl req -new -key '%s/evil.key' -subj /CN=neuraldrive.local "
-                                 "-addext subjectAltName=DNS:neuraldrive.local,IP:8.8.8.8 -out '%s/evil2.csr' && "
-                                 "openssl x509 -req -in '%s/evil2.csr' -CA neuraldrive-ca.crt -CAkey ca.key "
-                                 "-CAserial '%s/serial' -days 30 -copy_extensions copy -out '%s/evil2.crt' 2>/dev/null && "
-                                 "! openssl verify -CAfile neuraldrive-ca.crt '%s/evil2.crt' >/dev/null 2>&1",
-                                 e->root, e->dir, e->dir, e->dir, e->dir, e->dir, e->dir),
-                         0);
+        assert_int_equal(
+                fbt_run("cd '%s/etc/neuraldrive/tls' && "
+                        "openssl req -new -key '%s/evil.key' -subj /CN=neuraldrive.local "
+                        "-addext subjectAltName=DNS:neuraldrive.local,IP:8.8.8.8 -out '%s/evil2.csr' && "
+                        "openssl x509 -req -in '%s/evil2.csr' -CA neuraldrive-ca.crt -CAkey ca.key "
+                        "-CAserial '%s/serial' -days 30 -copy_extensions copy -out '%s/evil2.crt' "
+                        "2>/dev/null && "
+                        "! openssl verify -CAfile neuraldrive-ca.crt '%s/evil2.crt' >/dev/null 2>&1",
+                        e->root, e->dir, e->dir, e->dir, e->dir, e->dir, e->dir),
+                0);
         /* the CA itself: as the issue asks */
-        assert_int_equal(fbt_run("cd '%s/etc/neuraldrive/tls' && t=$(openssl x509 -in neuraldrive-ca.crt -noout -text) && "
-                                 "echo \"$t\" | grep -A1 'Basic Constraints: critical' | grep -q 'CA:TRUE, pathlen:0' && "
-                                 "echo \"$t\" | grep -A1 'Key Usage: critical' | grep -q 'Certificate Sign, CRL Sign' && "
-                                 "echo \"$t\" | grep -q 'Name Constraints: critical' && "
-                                 "echo \"$t\" | grep -q 'Subject Key Identifier' && "
-                                 "echo \"$t\" | grep -q 'ASN1 OID: prime256v1' && "
-                                 "openssl x509 -in neuraldrive-ca.crt -noout -checkend $((3649*86400)) >/dev/null && "
-                                 "! openssl x509 -in neuraldrive-ca.crt -noout -checkend $((3651*86400)) >/dev/null && "
-                                 "openssl x509 -in server.crt -noout -checkend $((396*86400)) >/dev/null && "
-                                 "! openssl x509 -in server.crt -noout -checkend $((397*86400)) >/dev/null && "
-                                 "openssl x509 -in server.crt -noout -ext extendedKeyUsage | grep -q 'TLS Web Server'",
-                                 e->root),
-                         0);
+        assert_int_equal(
+                fbt_run("cd '%s/etc/neuraldrive/tls' && t=$(openssl x509 -in neuraldrive-ca.crt -noout "
+                        "-text) && "
+                        "echo \"$t\" | grep -A1 'Basic Constraints: critical' | grep -q 'CA:TRUE, "
+                        "pathlen:0' && "
+                        "echo \"$t\" | grep -A1 'Key Usage: critical' | grep -q 'Certificate Sign, CRL "
+                        "Sign' && "
+                        "echo \"$t\" | grep -q 'Name Constraints: critical' && "
+                        "echo \"$t\" | grep -q 'Subject Key Identifier' && "
+                        "echo \"$t\" | grep -q 'ASN1 OID: prime256v1' && "
+                        "openssl x509 -in neuraldrive-ca.crt -noout -checkend $((3649*86400)) >/dev/null && "
+                        "! openssl x509 -in neuraldrive-ca.crt -noout -checkend $((3651*86400)) >/dev/null "
+                        "&& "
+                        "openssl x509 -in server.crt -noout -checkend $((396*86400)) >/dev/null && "
+                        "! openssl x509 -in server.crt -noout -checkend $((397*86400)) >/dev/null && "
+                        "openssl x509 -in server.crt -noout -ext extendedKeyUsage | grep -q 'TLS Web "
+                        "Server'",
+                        e->root),
+                0);
         env_free(e);
 }
 

@@ -125,9 +125,10 @@ static void run_case(const char *name) {
                         assert_int_equal(before_gr, 0);
                         assert_int_equal(after_pw, 0);
                         assert_int_equal(after_gr, 0);
-                } else  /* every complaint about the result was already there */
+                } else /* every complaint about the result was already there */
                         assert_int_equal(fbt_run("grep -vxFf '%s/check-before' '%s/check-after' >/dev/null",
-                                                 before, root), 1);
+                                                 before, root),
+                                         1);
                 fbt_rm_rf(before);
                 free(before);
         }

@@ -43,10 +43,10 @@ static void test_roundtrip_byte_for_byte(void **state) {
 }
 
 static void test_fields_and_ids(void **state) {
-        _cleanup_pwdfile_free_ PwdFile *f = parse(
-                PWDFILE_PASSWD,
-                "# x:x:7:7:::\nroot:x:0:0:root:/root:/bin/bash\nshort:x:5:5\nlead:x:07:7:::\n"
-                "big:x:4294967295:1:::\nok:x:4294967294:3:g:/h:/s\n");
+        _cleanup_pwdfile_free_ PwdFile *f =
+                parse(PWDFILE_PASSWD,
+                      "# x:x:7:7:::\nroot:x:0:0:root:/root:/bin/bash\nshort:x:5:5\nlead:x:07:7:::\n"
+                      "big:x:4294967295:1:::\nok:x:4294967294:3:g:/h:/s\n");
         const PwdLine *l;
 
         assert_int_equal(f->n_lines, 6);
@@ -57,9 +57,9 @@ static void test_fields_and_ids(void **state) {
         assert_int_equal(l->id, 0);
         l = pwdfile_find_name(f, "short");
         assert_non_null(l);
-        assert_false(l->valid); /* too few fields, but its name still counts */
-        assert_false(pwdfile_find_name(f, "lead")->valid);  /* leading zero */
-        assert_false(pwdfile_find_name(f, "big")->valid);   /* (uid_t) -1 */
+        assert_false(l->valid);                            /* too few fields, but its name still counts */
+        assert_false(pwdfile_find_name(f, "lead")->valid); /* leading zero */
+        assert_false(pwdfile_find_name(f, "big")->valid);  /* (uid_t) -1 */
         l = pwdfile_find_id(f, 4294967294U);
         assert_non_null(l);
         assert_string_equal(l->name, "ok");
@@ -86,10 +86,13 @@ static void test_edit_keeps_other_lines(void **state) {
         assert_false(pwdfile_list_contains(l, 3, "ali"));
         assert_false(pwdfile_list_contains(pwdfile_find_name(f, "sudo"), 3, ""));
 
-        assert_int_equal(pwdfile_replace(f, pwdfile_index(f, pwdfile_find_name(f, "sudo")), "sudo:x:27:bob"), 0);
+        assert_int_equal(pwdfile_replace(f, pwdfile_index(f, pwdfile_find_name(f, "sudo")), "sudo:x:27:bob"),
+                         0);
         assert_int_equal(pwdfile_append(f, "neuraldrive-api:x:905:"), 0);
         assert_int_equal(pwdfile_append(f, "evil\nroot:x:0:"), -EINVAL);
-        assert_format(f, "# keep me  \nsudo:x:27:bob\nadm:x:4:syslog,alice\nusers:x:100:\nneuraldrive-api:x:905:\n");
+        assert_format(
+                f,
+                "# keep me  \nsudo:x:27:bob\nadm:x:4:syslog,alice\nusers:x:100:\nneuraldrive-api:x:905:\n");
         l = pwdfile_find_id(f, 905);
         assert_non_null(l);
         assert_string_equal(l->name, "neuraldrive-api");
@@ -113,10 +116,8 @@ static void test_shadow_and_gshadow_shapes(void **state) {
 
 int main(void) {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(test_roundtrip_byte_for_byte),
-                cmocka_unit_test(test_fields_and_ids),
-                cmocka_unit_test(test_edit_keeps_other_lines),
-                cmocka_unit_test(test_refused_input),
+                cmocka_unit_test(test_roundtrip_byte_for_byte),   cmocka_unit_test(test_fields_and_ids),
+                cmocka_unit_test(test_edit_keeps_other_lines),    cmocka_unit_test(test_refused_input),
                 cmocka_unit_test(test_shadow_and_gshadow_shapes),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
