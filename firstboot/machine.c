@@ -123,6 +123,7 @@ int machine_ensure_hostname(int rootfd, bool chown_files, char ret[static MACHIN
                               chown_files);
         if (r < 0)
                 return r;
-        snprintf(ret, MACHINE_HOSTNAME_MAX + 1, "%s", name);
+        /* valid, so at most MACHINE_HOSTNAME_MAX characters */
+        memcpy(ret, name, strlen(name) + 1);
         return r;
 }
