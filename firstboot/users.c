@@ -86,7 +86,11 @@ static int db_load(Db *db, int etcfd) {
                 int r;
 
                 fd = open_beneath(etcfd, file_names[t], O_RDONLY | O_NOCTTY | O_NONBLOCK, 0);
-                if (fd == -ENOENT) {
+                if (fd == -ENOENT && (t == PWDFILE_PASSWD || t == PWDFILE_GROUP)) {
+                        /* a root without them is broken; one holding only our
+                         * accounts would have no root user */
+                        return log_debug_errno(fd, "'/etc/%s' is missing", file_names[t]);
+                } else if (fd == -ENOENT) {
                         db->exists[t] = false;
                 } else if (fd < 0) {
                         return log_debug_errno(fd, "Failed to open '/etc/%s': %m", file_names[t]);

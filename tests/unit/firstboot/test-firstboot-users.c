@@ -200,6 +200,41 @@ static void test_symlinked_passwd_refused(void **state) {
         free(root);
 }
 
+/* No passwd: a broken root, refused. No shadow/gshadow: made, 0640. */
+static void test_missing_files(void **state) {
+        const char *fixtures = getenv("ND_FIXTURES");
+        char dir[512];
+        _cleanup_close_ int rootfd = -EBADF;
+
+        snprintf(dir, sizeof dir, "%s/firstboot/users/debian12", fixtures);
+        char *root = setup_root(dir);
+        char *pw = fbt_path(root, "etc/passwd"), *sh = fbt_path(root, "etc/shadow"),
+             *gs = fbt_path(root, "etc/gshadow");
+        rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        assert_int_equal(unlink(sh), 0);
+        assert_int_equal(unlink(gs), 0);
+        assert_int_equal(users_ensure(rootfd, NULL), 1);
+        struct stat st;
+        assert_int_equal(stat(sh, &st), 0);
+        assert_int_equal(st.st_mode & 07777, 0640);
+        if (geteuid() == 0)
+                assert_int_equal(st.st_gid, 42); /* "shadow" in the fixture's group file */
+        char *s = fbt_read(sh, NULL);
+        assert_non_null(strstr(s, "neuraldrive-admin:!:::::::\n"));
+        free(s);
+
+        assert_int_equal(unlink(pw), 0);
+        log_set_max_level(LOG_EMERG);
+        assert_int_equal(users_ensure(rootfd, NULL), -ENOENT);
+        log_set_max_level(LOG_INFO);
+        assert_false(fbt_exists(pw));
+        free(pw);
+        free(sh);
+        free(gs);
+        fbt_rm_rf(root);
+        free(root);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_debian12),
@@ -209,6 +244,7 @@ int main(void) {
                 cmocka_unit_test(test_conflict_name),
                 cmocka_unit_test(test_admin_hash_applied),
                 cmocka_unit_test(test_symlinked_passwd_refused),
+                cmocka_unit_test(test_missing_files),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
