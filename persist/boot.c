@@ -13,6 +13,7 @@
 #include "image.h"
 #include "log.h"
 #include "macro.h"
+#include "mount-util.h"
 #include "state.h"
 
 #define log_oom() log_error_errno(-ENOMEM, "Out of memory.")
@@ -95,6 +96,9 @@ int persist_boot(const BootOptions *o) {
                 return log_error_errno(errno, "Failed to resolve the target '%s': %m", o->target);
         if (asprintf(&nd_dir, "%s/neuraldrive", run_dir) < 0)
                 return log_oom();
+        if (!mount_option_value_is_safe(nd_dir))
+                return log_error_errno(-EINVAL, "The run directory '%s' contains characters that cannot "
+                                                "be used in mount options (',', ':', '\\', '=').", nd_dir);
         r = mkdir_p(nd_dir, 0755);
         if (r < 0)
                 return log_error_errno(r, "Failed to create '%s': %m", nd_dir);
