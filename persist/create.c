@@ -136,11 +136,12 @@ static int classify_target(const char *node, TargetKind *ret_kind, char **ret_wh
                         r = luks_token_get_state(cd, &state);
                         if (r >= 0 && streq(state, STATE_COMPLETE))
                                 *ret_kind = TARGET_COMPLETE;
-                        else if (r >= 0 || luks_count_keyslots(cd) == 0)
-                                /* Our token short of complete, or a header
-                                 * without any keyslot (interrupted before the
-                                 * token was written): nobody can have stored
-                                 * data in it. */
+                        else if (r >= 0 || (luks_count_keyslots(cd) == 0 && streq(strempty(crypt_get_label(cd)),
+                                                                               PERSIST_CREATE_LUKS_LABEL)))
+                                /* Our token short of complete, or our label
+                                 * on a header without any keyslot (cut off
+                                 * before the token was written): nobody can
+                                 * have stored data in it. */
                                 *ret_kind = TARGET_INCOMPLETE;
                         else if (r != -ENOENT)
                                 return r; /* a malformed token: do not guess */
@@ -255,13 +256,13 @@ static int make_filesystem(struct crypt_device *cd, const char *mapper, const ch
         return r < 0 ? r : k;
 }
 
-static int activate(struct crypt_device *cd, const PersistCreateOptions *o, const char *node,
-                    char **ret_mapper) {
+static int activate(struct crypt_device *cd, const char *node, char **ret_mapper) {
         char *mapper;
         int r;
 
-        r = crypt_activate_by_passphrase(cd, PERSIST_CREATE_MAPPER_NAME, CRYPT_ANY_SLOT, o->key,
-                                         o->key_size, 0);
+        /* The volume key crypt_format() made is still in cd: no second key
+         * derivation. */
+        r = crypt_activate_by_volume_key(cd, PERSIST_CREATE_MAPPER_NAME, NULL, 0, 0);
         /* Opening /dev/mapper/control autoloads dm_mod, so only after a
          * failed attempt does a missing driver mean there is none. */
         if (r < 0 && access("/sys/class/misc/device-mapper", F_OK) < 0)
@@ -400,7 +401,7 @@ int persist_create(const PersistCreateOptions *o, PersistCreateResult *ret) {
                 return r;
 
         if (!o->stop_after_luks) {
-                r = activate(cd, o, node, &mapper);
+                r = activate(cd, node, &mapper);
                 if (r < 0)
                         return r;
                 r = make_filesystem(cd, mapper, o->seed_root);

@@ -84,6 +84,24 @@ create "$B" 2>"$WORK/err" && fail "formatted over a volume with a malformed toke
 [ "$(cryptsetup luksUUID "$B")" = "$uuid" ] || fail "volume with malformed token changed"
 pass "malformed token refused"
 
+# A header without keyslots: ours (label nd-persist, cut off before the
+# token) is redone; anybody else's needs --force.
+for label in nd-persist other; do
+        mkloop Z "nokeys-$label" 64
+        printf 'x' | cryptsetup luksFormat -q --type luks2 --label "$label" --pbkdf pbkdf2 \
+                --pbkdf-force-iterations 1000 --key-file - "$Z"
+        cryptsetup luksErase -q "$Z"
+        [ "$(keyslots "$Z")" = 0 ] || fail "setup: keyslots left"
+        if [ "$label" = nd-persist ]; then
+                create "$Z" 2>"$WORK/err" || { cat "$WORK/err"; fail "keyless nd-persist header not redone"; }
+                test_key "$Z" "$PASS" || fail "keyless nd-persist header: key not accepted after redo"
+        else
+                create "$Z" 2>"$WORK/err" && fail "formatted over a keyless foreign header"
+                grep -q "refusing without --force" "$WORK/err" || { cat "$WORK/err"; fail "unclear keyless refusal"; }
+        fi
+done
+pass "keyless header: ours redone, foreign refused"
+
 # Interrupted creates are redone: after the header (no keyslot yet) and
 # after the keyslots; each rerun gives a fresh, working volume.
 for step in formatted keyed; do
