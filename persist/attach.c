@@ -132,6 +132,23 @@ static int try_key(struct crypt_device *cd, const char *key, size_t size) {
         return r < 0 ? r : 0;
 }
 
+/* libdevmapper waits for udev to acknowledge each device-mapper event when
+ * udevd runs; without the dm udev rules in the initramfs nobody ever
+ * acknowledges and the activation hangs. Then libdevmapper must make the
+ * /dev/mapper node itself. */
+static void dm_udev_fallback(void) {
+        static const char *const rules[] = {
+                "/lib/udev/rules.d/95-dm-notify.rules",
+                "/usr/lib/udev/rules.d/95-dm-notify.rules",
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(rules); i++)
+                if (access(rules[i], F_OK) == 0)
+                        return;
+        log_debug("No device-mapper udev rules, letting libdevmapper create the nodes itself.");
+        (void) setenv("DM_DISABLE_UDEV", "1", 0);
+}
+
 static int unlock_volume(const AttachContext *ctx, const char *node, const char **ret_reason) {
         _cleanup_(crypt_freep) struct crypt_device *cd = NULL;
         const PersistConfig *cfg = ctx->cfg;
@@ -491,6 +508,7 @@ int attach_persistence(const AttachContext *ctx, BootState *state) {
 
         if (ctx->cfg->persist == PERSIST_MODE_OFF)
                 return state_set(state, PERSIST_STATE_DISABLED, "neuraldrive.persist=off");
+        dm_udev_fallback();
 
         r = find_volume(ctx, &vol);
         if (r < 0)
