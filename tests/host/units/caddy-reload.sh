@@ -23,7 +23,8 @@ fb="$ND_BUILD_DIR/firstboot/nd-firstboot"
 install_units "$ND_TMP/dest"
 sys="$ND_TMP/dest/usr/lib/systemd/system"
 T="$ND_TMP/root"
-mkdir -p "$T/etc" "$T/run" "$ND_TMP/cfg/systemd/user"
+seed_root "$T"
+mkdir -p "$ND_TMP/cfg/systemd/user"
 : >"$ND_TMP/cmdline"
 fbrun() { "$fb" --root "$T" --run-dir "$T/run" --cmdline "$ND_TMP/cmdline" "$@" >>"$ND_TMP/fb.log" 2>&1 ||
                 { cat "$ND_TMP/fb.log"; fail "nd-firstboot $*"; }; }
@@ -43,19 +44,6 @@ grep -q -- "--user try-restart neuraldrive-caddy.service" "$u/neuraldrive-caddy-
         # Records what it would load: the certificate and caddy.env.
         echo "ExecStart=/bin/sh -c 'cat $T/etc/neuraldrive/tls/server.crt $T/etc/neuraldrive/caddy.env | sha256sum >>$ND_TMP/starts; exec sleep 100000'"
 } >"$u/neuraldrive-caddy.service"
-
-cat >"$ND_TMP/inner.sh" <<INNER
-set -u
-mount -t tmpfs tmpfs /run
-mkdir -p /run/systemd/system /run/user/0
-export XDG_RUNTIME_DIR=/run/user/0 XDG_CONFIG_HOME=$ND_TMP/cfg
-/lib/systemd/systemd --user >$ND_TMP/manager.log 2>&1 &
-mgr=\$!
-trap 'kill \$mgr 2>/dev/null; wait \$mgr 2>/dev/null' EXIT
-for i in \$(seq 100); do systemctl --user is-system-running >/dev/null 2>&1 && break
-        [ "\$(systemctl --user is-system-running 2>/dev/null)" = degraded ] && break; sleep 0.1; done
-bash $ND_TMP/steps.sh
-INNER
 
 cat >"$ND_TMP/steps.sh" <<STEPS
 set -eu
@@ -101,4 +89,4 @@ systemctl --user is-active --quiet neuraldrive-caddy.service && { echo "Caddy ru
 echo "stopped Caddy stays stopped: ok"
 STEPS
 
-unshare -m --propagation private bash "$ND_TMP/inner.sh" || { tail -20 "$ND_TMP/manager.log"; fail "caddy reload behaviour"; }
+with_user_systemd "$ND_TMP/cfg" "$ND_TMP/steps.sh" || { tail -20 "$ND_TMP/manager.log"; fail "caddy reload behaviour"; }

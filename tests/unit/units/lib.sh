@@ -43,3 +43,36 @@ make_unit_root() {
                 chmod 0755 "$root$exe"
         done
 }
+
+# with_user_systemd CONFIG_HOME STEPS: runs bash STEPS next to a user-mode
+# systemd (as root) whose units are in CONFIG_HOME/systemd/user. Both live
+# in a private mount namespace with /run a tmpfs, so this machine's /run is
+# never touched (its PID 1 is not systemd; the manager only needs
+# /run/systemd/system to exist). The manager is stopped when STEPS ends.
+with_user_systemd() {
+        local cfg="$1" steps="$2" inner="$ND_TMP/user-systemd.sh"
+        cat >"$inner" <<INNER
+set -u
+mount -t tmpfs tmpfs /run
+mkdir -p /run/systemd/system /run/user/0
+export XDG_RUNTIME_DIR=/run/user/0 XDG_CONFIG_HOME=$cfg
+/lib/systemd/systemd --user >$ND_TMP/manager.log 2>&1 &
+mgr=\$!
+trap 'kill \$mgr 2>/dev/null; wait \$mgr 2>/dev/null' EXIT
+for i in \$(seq 100); do
+        case "\$(systemctl --user is-system-running 2>/dev/null)" in running|degraded) break ;; esac
+        sleep 0.1
+done
+bash $steps
+INNER
+        unshare -m --propagation private bash "$inner"
+}
+
+# seed_root ROOT: /etc/passwd and /etc/group as a fresh Debian 12 has them
+# (base-passwd's masters), the base nd-firstboot and systemd-sysusers add to.
+seed_root() {
+        mkdir -p "$1/etc" "$1/run"
+        [ -f /usr/share/base-passwd/passwd.master ] || skip "base-passwd's masters are missing"
+        cp /usr/share/base-passwd/passwd.master "$1/etc/passwd"
+        cp /usr/share/base-passwd/group.master "$1/etc/group"
+}

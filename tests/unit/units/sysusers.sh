@@ -1,6 +1,6 @@
 #!/bin/bash
 # sysusers.d/neuraldrive.conf agrees with nd-firstboot's table: both run on
-# empty temporary roots (systemd-sysusers --root A, nd-firstboot --root B)
+# fresh temporary roots (Debian's base passwd/group) (systemd-sysusers --root A, nd-firstboot --root B)
 # and must give byte-identical passwd and group entries for the service
 # accounts, both locked in shadow. Then each runs on the other's result, as
 # on a booted system where both run: neither may change anything or fail.
@@ -17,7 +17,7 @@ fb="$ND_BUILD_DIR/firstboot/nd-firstboot"
 
 svc() { grep -E '^neuraldrive-(ollama|webui|caddy|monitor|api):' "$1" || true; }
 
-A="$ND_TMP/A"; mkdir -p "$A/etc"
+A="$ND_TMP/A"; seed_root "$A"
 systemd-sysusers --root "$A" "$conf" >/dev/null 2>&1 || fail "systemd-sysusers --root"
 [ "$(svc "$A/etc/passwd" | wc -l)" = 5 ] || fail "systemd-sysusers did not create the five accounts"
 
@@ -37,7 +37,7 @@ if [ ! -x "$fb" ]; then
 fi
 
 echo "comparing with nd-firstboot ($fb)"
-B="$ND_TMP/B"; mkdir -p "$B/etc" "$B/run"
+B="$ND_TMP/B"; seed_root "$B"
 "$fb" --root "$B" --run-dir "$B/run" --cmdline "$ND_TMP/cmdline" >/dev/null 2>"$ND_TMP/fb.err" ||
         { cat "$ND_TMP/fb.err"; fail "nd-firstboot --root"; }
 for f in passwd group; do
