@@ -171,6 +171,25 @@ check "state file survived the reboot" grep -qx "new state" "$T/var/lib/neuraldr
 check "non-persisted write is gone" [ ! -e "$T/etc/hostname.new" ]
 shutdown_boot b1
 
+# toram from a raw partition: only the SquashFS's bytes_used are copied
+boot b1t "boot=neuraldrive neuraldrive.toram" "${D1}p1,${D1}p2" --test-allow-unencrypted
+check "raw toram boot exits 0" [ "$RC" = 0 ]
+check "raw toram recorded" [ "$(json .toram)" = true ]
+COPY=$(stat -c %s "$R/neuraldrive/toram/filesystem.squashfs")
+SQ=$(stat -c %s "$W/system.sqfs")
+check "copy is the image rounded to 4 KiB, not the 16 MiB partition" [ "$COPY" = $(( (SQ + 4095) / 4096 * 4096 )) ]
+check "system mounted from the copy (a loop device)" bash -c "findmnt -n -o SOURCE --mountpoint '$R/neuraldrive/system' | grep -q '^/dev/loop[0-9]*\$'"
+check "persistence still active" [ "$(json .state)" = active ]
+shutdown_boot b1t
+
+# an explicitly named volume
+boot b1d "boot=neuraldrive neuraldrive.persist=PARTLABEL=nd-persist neuraldrive.persist.timeout=1" "${D1}p1,${D1}p2" --test-allow-unencrypted
+check "persist=PARTLABEL=nd-persist: active" [ "$(json .state)" = active ]
+shutdown_boot b1d
+boot b1e "boot=neuraldrive neuraldrive.persist=LABEL=nothere neuraldrive.persist.timeout=1" "${D1}p1,${D1}p2" --test-allow-unencrypted
+check "persist=LABEL=nothere: degraded, names it" grep -q "LABEL=nothere was not found" <<<"$(json .reason)"
+shutdown_boot b1e
+
 # --- 2: no persistence volume ----------------------------------------------
 echo "== no persistence volume"
 make_disk d2 nd-system:16
@@ -225,6 +244,10 @@ check "medium released after the copy" [ -z "$(fstype_of "$R/neuraldrive/medium"
 check "copy lives in a tmpfs" [ "$(fstype_of "$R/neuraldrive/toram")" = tmpfs ]
 check "image content visible" grep -qx from-image "$T/etc/neuraldrive/image-file"
 shutdown_boot b5t
+
+boot b5p "boot=neuraldrive neuraldrive.system=/live/filesystem.squashfs" "${D5}p1,${D5}p2" --test-allow-unencrypted
+check "bare image path: found on the medium" [ "$(json .system_image)" = "${D5}p1:/live/filesystem.squashfs" ]
+shutdown_boot b5p
 
 # --- 6: system image missing -----------------------------------------------
 echo "== system image missing"
