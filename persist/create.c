@@ -19,22 +19,8 @@
 #include "memory-util.h"
 #include "mkfs.h"
 #include "partition.h"
+#include "populate.h"
 #include "recovery-key.h"
-#include "seed.h"
-
-/* The persisted paths of a new volume, and its persistence.conf. */
-static const char *const default_paths[] = {
-        "/etc/neuraldrive",
-        "/var/lib/neuraldrive",
-        "/var/log/neuraldrive",
-        "/home",
-};
-
-#define DEFAULT_PERSISTENCE_CONF                                                                   \
-        "/etc/neuraldrive union\n"                                                                 \
-        "/var/lib/neuraldrive union\n"                                                             \
-        "/var/log/neuraldrive union\n"                                                             \
-        "/home union\n"
 
 /* Progress recorded in the token, in order. */
 #define STATE_FORMATTED "formatted"
@@ -189,46 +175,9 @@ static bool device_allowed(const char *node, char * const *allowed) {
         return false;
 }
 
-/* Writes persistence.conf and the upper directory of every persisted path
- * (seeded from seed_root when given) into the volume mounted at dir. */
-static int populate(const char *dir, const char *seed_root) {
-        _cleanup_close_ int volfd = -EBADF, srcfd = -EBADF;
-        int r;
-
-        volfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (volfd < 0)
-                return negative_errno();
-        if (seed_root) {
-                srcfd = open(seed_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-                if (srcfd < 0)
-                        return log_error_errno(negative_errno(), "Failed to open '%s' to seed from: %m",
-                                               seed_root);
-        }
-        for (size_t i = 0; i < ELEMENTSOF(default_paths); i++) {
-                if (srcfd >= 0)
-                        r = seed_copy_path(srcfd, volfd, default_paths[i]);
-                else {
-                        _cleanup_close_ int fd = open_dir_beneath(volfd, default_paths[i], true, 0755);
-                        r = fd < 0 ? fd : 0;
-                }
-                if (r < 0)
-                        return log_error_errno(r, "Failed to seed '%s' into the new volume: %m",
-                                               default_paths[i]);
-        }
-        r = write_file_atomic(volfd, "persistence.conf", DEFAULT_PERSISTENCE_CONF,
-                              strlen(DEFAULT_PERSISTENCE_CONF), 0644, 0, 0, 0);
-        if (r < 0)
-                return log_error_errno(r, "Failed to write persistence.conf: %m");
-        if (syncfs(volfd) < 0)
-                return negative_errno();
-        return 0;
-}
-
-/* Makes the filesystem inside the open mapping, mounts it on a private
- * directory, populates it and unmounts it again. */
+/* Makes the filesystem inside the open mapping, then fills it. */
 static int make_filesystem(struct crypt_device *cd, const char *mapper, const char *seed_root) {
-        char dir[] = "/run/nd-persist-create.XXXXXX";
-        int r, k;
+        int r;
 
         r = mkfs_ext4(mapper, PERSIST_CREATE_FS_LABEL);
         if (r < 0)
@@ -239,21 +188,7 @@ static int make_filesystem(struct crypt_device *cd, const char *mapper, const ch
         r = fault_point(STATE_FILESYSTEM);
         if (r < 0)
                 return r;
-
-        if (!mkdtemp(dir))
-                return log_error_errno(negative_errno(), "Failed to make a mount point: %m");
-        if (mount(mapper, dir, "ext4", MS_NOSUID | MS_NODEV | MS_NOATIME, NULL) < 0) {
-                r = log_error_errno(negative_errno(), "Failed to mount '%s': %m", mapper);
-                (void) rmdir(dir);
-                return r;
-        }
-        r = populate(dir, seed_root);
-        k = umount2(dir, 0) < 0 ? negative_errno() : 0;
-        if (k < 0)
-                log_error_errno(k, "Failed to unmount '%s': %m", dir);
-        else
-                (void) rmdir(dir);
-        return r < 0 ? r : k;
+        return populate_device(mapper, seed_root);
 }
 
 static int activate(struct crypt_device *cd, const char *node, char **ret_mapper) {
