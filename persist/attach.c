@@ -149,6 +149,19 @@ static void dm_udev_fallback(void) {
         (void) setenv("DM_DISABLE_UDEV", "1", 0);
 }
 
+/* True when the active nd-persist mapping sits on node (a create at boot
+ * leaves it open; anything else of that name is not ours to mount). */
+static bool mapping_is_of(const char *node) {
+        _cleanup_(crypt_freep) struct crypt_device *cd = NULL;
+        struct stat a, b;
+
+        if (crypt_init_by_name(&cd, ATTACH_NAME) < 0)
+                return false;
+        const char *backing = crypt_get_device_name(cd);
+        return backing && stat(backing, &a) == 0 && stat(node, &b) == 0 && S_ISBLK(a.st_mode) &&
+               a.st_rdev == b.st_rdev;
+}
+
 static int unlock_volume(const AttachContext *ctx, const char *node, const char **ret_reason) {
         _cleanup_(crypt_freep) struct crypt_device *cd = NULL;
         const PersistConfig *cfg = ctx->cfg;
@@ -170,6 +183,10 @@ static int unlock_volume(const AttachContext *ctx, const char *node, const char 
                 return -EBUSY;
         }
         if (crypt_status(cd, ATTACH_NAME) == CRYPT_ACTIVE) {
+                if (!mapping_is_of(node)) {
+                        *ret_reason = "another device is open as " ATTACH_MAPPER;
+                        return -EEXIST; /* not -EBUSY: that means "interrupted create" */
+                }
                 log_info("Persistence volume '%s' is unlocked already.", node);
                 return 0;
         }
