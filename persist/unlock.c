@@ -86,7 +86,9 @@ static long long now_ms(void) {
 }
 
 /* Opens a console and turns echo off (canonical mode stays on, so a read
- * returns a whole line, and the line editing keys work). */
+ * returns a whole line, and the line editing keys work). TCSADRAIN, not
+ * TCSAFLUSH: a line typed ahead of the prompt (or of the second prompt of a
+ * new passphrase) is kept, not thrown away. */
 static int console_open(const char *node, Console *ret) {
         Console c = { .fd = open(node, O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK) };
 
@@ -96,7 +98,7 @@ static int console_open(const char *node, Console *ret) {
                 struct termios t = c.saved;
                 t.c_lflag &= ~(ECHO | ECHOE | ECHOK);
                 t.c_lflag |= ICANON | ECHONL;
-                c.is_tty = tcsetattr(c.fd, TCSAFLUSH, &t) == 0;
+                c.is_tty = tcsetattr(c.fd, TCSADRAIN, &t) == 0;
         }
         *ret = c;
         return 0;
@@ -104,7 +106,7 @@ static int console_open(const char *node, Console *ret) {
 
 static void console_close(Console *c) {
         if (c->is_tty)
-                (void) tcsetattr(c->fd, TCSAFLUSH, &c->saved);
+                (void) tcsetattr(c->fd, TCSADRAIN, &c->saved);
         c->fd = safe_close(c->fd);
 }
 

@@ -119,6 +119,22 @@ static void test_timeout(void **state) {
         pty_close(&p);
 }
 
+static void test_typeahead_kept(void **state) {
+        Pty p;
+        char *pw = NULL;
+        size_t size = 0;
+        char *consoles[1];
+
+        pty_open(&p);
+        consoles[0] = p.name;
+        /* typed before the prompt opened the console: still the answer */
+        assert_int_equal(write(p.master, "early\n", 6), 6);
+        assert_int_equal(unlock_ask_passphrase(consoles, 1, "PW: ", 5, &pw, &size), 0);
+        assert_string_equal(pw, "early");
+        erase_and_free(pw);
+        pty_close(&p);
+}
+
 static void test_no_console(void **state) {
         char *pw = NULL;
         size_t size = 0;
@@ -149,6 +165,7 @@ int main(void) {
                 cmocka_unit_test(test_answer_echo_off),
                 cmocka_unit_test(test_second_console_answers),
                 cmocka_unit_test(test_timeout),
+                cmocka_unit_test(test_typeahead_kept),
                 cmocka_unit_test(test_no_console),
                 cmocka_unit_test(test_empty_line),
         };
