@@ -46,10 +46,10 @@ static int fault_point(const char *step) {
 
 /* What a target carries, decided before anything is written. */
 typedef enum TargetKind {
-        TARGET_BLANK,       /* no signature: format */
-        TARGET_INCOMPLETE,  /* our own interrupted create: redo */
-        TARGET_FOREIGN,     /* some filesystem/table/LUKS: only with force */
-        TARGET_COMPLETE,    /* a finished nd-persist volume: never */
+        TARGET_BLANK,      /* no signature: format */
+        TARGET_INCOMPLETE, /* our own interrupted create: redo */
+        TARGET_FOREIGN,    /* some filesystem/table/LUKS: only with force */
+        TARGET_COMPLETE,   /* a finished nd-persist volume: never */
 } TargetKind;
 
 /* Looks for the first superblock or partition-table signature on node.
@@ -122,8 +122,8 @@ static int classify_target(const char *node, TargetKind *ret_kind, char **ret_wh
                         r = luks_token_get_state(cd, &state);
                         if (r >= 0 && streq(state, STATE_COMPLETE))
                                 *ret_kind = TARGET_COMPLETE;
-                        else if (r >= 0 || (luks_count_keyslots(cd) == 0 && streq(strempty(crypt_get_label(cd)),
-                                                                               PERSIST_CREATE_LUKS_LABEL)))
+                        else if (r >= 0 || (luks_count_keyslots(cd) == 0 &&
+                                            streq(strempty(crypt_get_label(cd)), PERSIST_CREATE_LUKS_LABEL)))
                                 /* Our token short of complete, or our label
                                  * on a header without any keyslot (cut off
                                  * before the token was written): nobody can
@@ -162,14 +162,14 @@ static int wipe_signatures(const char *node) {
         return 0;
 }
 
-static bool device_allowed(const char *node, char * const *allowed) {
+static bool device_allowed(const char *node, char *const *allowed) {
         struct stat st, a;
 
         if (!allowed)
                 return true;
         if (stat(node, &st) < 0 || !S_ISBLK(st.st_mode))
                 return false;
-        for (char * const *p = allowed; *p; p++)
+        for (char *const *p = allowed; *p; p++)
                 if (stat(*p, &a) == 0 && S_ISBLK(a.st_mode) && a.st_rdev == st.st_rdev)
                         return true;
         return false;
@@ -282,11 +282,13 @@ int persist_create(const PersistCreateOptions *o, PersistCreateResult *ret) {
                 return log_error_errno(r, "Failed to inspect '%s': %m", node);
         switch (kind) {
         case TARGET_COMPLETE:
-                return log_error_errno(-EEXIST,
-                                       "'%s' already holds a complete nd-persist volume, refusing to touch it", node);
+                return log_error_errno(
+                        -EEXIST, "'%s' already holds a complete nd-persist volume, refusing to touch it",
+                        node);
         case TARGET_FOREIGN:
                 if (!o->force)
-                        return log_error_errno(-EBUSY, "'%s' carries %s, refusing without --force", node, what);
+                        return log_error_errno(-EBUSY, "'%s' carries %s, refusing without --force", node,
+                                               what);
                 log_warning("'%s' carries %s, destroying it as confirmed", node, what);
                 break;
         case TARGET_INCOMPLETE:
@@ -353,9 +355,10 @@ int persist_create(const PersistCreateOptions *o, PersistCreateResult *ret) {
                         return log_error_errno(r, "Failed to finish the volume on '%s': %m", node);
         } else
                 log_notice("Stopped after the LUKS2 step as asked: '%s' has no filesystem yet and "
-                           "stays marked incomplete; the next create redoes it", node);
+                           "stays marked incomplete; the next create redoes it",
+                           node);
 
-        *ret = (PersistCreateResult) {
+        *ret = (PersistCreateResult){
                 .volume = TAKE_PTR(node),
                 .mapper = TAKE_PTR(mapper),
                 .recovery_key = TAKE_PTR(recovery),
@@ -367,5 +370,5 @@ void persist_create_result_done(PersistCreateResult *r) {
         free(r->volume);
         free(r->mapper);
         erase_and_free(r->recovery_key);
-        *r = (PersistCreateResult) {};
+        *r = (PersistCreateResult){};
 }

@@ -60,7 +60,7 @@ typedef struct PersistCreateOptions {
         /* NULL-terminated list of device nodes the target (and, with
          * whole_disk, the disk) must be among, compared by device number.
          * NULL: no restriction. Borrowed. */
-        char * const *allowed_devices;
+        char *const *allowed_devices;
 
         /* Leave the LUKS mapping /dev/mapper/nd-persist open after a
          * successful create, so the boot path can mount it without a second

@@ -93,12 +93,26 @@ static int parse_string(Parser *s, char *out, size_t *ret_len) {
                         return -EINVAL;
                 c = (unsigned char) *s->p++;
                 switch (c) {
-                case '"': case '\\': case '/': cp = c; break;
-                case 'b': cp = '\b'; break;
-                case 'f': cp = '\f'; break;
-                case 'n': cp = '\n'; break;
-                case 'r': cp = '\r'; break;
-                case 't': cp = '\t'; break;
+                case '"':
+                case '\\':
+                case '/':
+                        cp = c;
+                        break;
+                case 'b':
+                        cp = '\b';
+                        break;
+                case 'f':
+                        cp = '\f';
+                        break;
+                case 'n':
+                        cp = '\n';
+                        break;
+                case 'r':
+                        cp = '\r';
+                        break;
+                case 't':
+                        cp = '\t';
+                        break;
                 case 'u':
                         r = hex4(s, &cp);
                         if (r < 0)
@@ -218,13 +232,20 @@ static int skip_value(Parser *s, unsigned depth) {
         if (s->p >= s->end)
                 return -EINVAL;
         switch (*s->p) {
-        case '{': return skip_container(s, depth, true);
-        case '[': return skip_container(s, depth, false);
-        case '"': return parse_string(s, NULL, NULL);
-        case 't': return skip_literal(s, "true");
-        case 'f': return skip_literal(s, "false");
-        case 'n': return skip_literal(s, "null");
-        default: return skip_number(s);
+        case '{':
+                return skip_container(s, depth, true);
+        case '[':
+                return skip_container(s, depth, false);
+        case '"':
+                return parse_string(s, NULL, NULL);
+        case 't':
+                return skip_literal(s, "true");
+        case 'f':
+                return skip_literal(s, "false");
+        case 'n':
+                return skip_literal(s, "null");
+        default:
+                return skip_number(s);
         }
 }
 

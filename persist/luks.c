@@ -68,7 +68,9 @@ int luks_set_pbkdf(struct crypt_device *cd) {
                 .hash = "sha256",
                 .time_ms = LUKS_PBKDF_TIME_MS,
                 .max_memory_kb = luks_pbkdf_memory_kb(),
-                .parallel_threads = cpus > 4 ? 4 : cpus < 1 ? 1 : (uint32_t) cpus,
+                .parallel_threads = cpus > 4   ? 4
+                                    : cpus < 1 ? 1
+                                               : (uint32_t) cpus,
         };
         int r = crypt_set_pbkdf_type(cd, &pbkdf);
         if (r < 0)
@@ -98,8 +100,7 @@ int luks_format(struct crypt_device *cd, const char *label) {
 int luks_add_key_after_format(struct crypt_device *cd, const char *key, size_t key_size) {
         int r = crypt_keyslot_add_by_volume_key(cd, CRYPT_ANY_SLOT, NULL, 0, key, key_size);
         if (r < 0)
-                return log_debug_errno(r, "Failed to add keyslot on '%s': %m",
-                                       crypt_get_device_name(cd));
+                return log_debug_errno(r, "Failed to add keyslot on '%s': %m", crypt_get_device_name(cd));
         return r;
 }
 
@@ -151,8 +152,7 @@ int luks_token_set_state(struct crypt_device *cd, const char *state) {
         int id, r;
 
         id = find_token(cd);
-        r = snprintf(json, sizeof(json),
-                     "{\"type\":\"%s\",\"keyslots\":[],\"version\":1,\"state\":\"%s\"}",
+        r = snprintf(json, sizeof(json), "{\"type\":\"%s\",\"keyslots\":[],\"version\":1,\"state\":\"%s\"}",
                      PERSIST_CREATE_TOKEN_TYPE, state);
         if (r < 0 || (size_t) r >= sizeof(json))
                 return -EINVAL;

@@ -11,8 +11,8 @@
 int mkfs_ext4(const char *node, const char *label) {
         /* -F: the fresh mapping holds random bytes, which mke2fs may take for
          * something and then ask on a terminal that the boot path lacks. */
-        char *argv[] = { "mke2fs", "-q", "-F", "-t", "ext4", "-L", (char *) label,
-                         "-E", "root_owner=0:0", (char *) node, NULL };
+        char *argv[] = { "mke2fs",         "-q",          "-F", "-t", "ext4", "-L", (char *) label, "-E",
+                         "root_owner=0:0", (char *) node, NULL };
         int status;
         pid_t pid;
 

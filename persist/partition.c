@@ -86,8 +86,7 @@ static int add_in_largest_free(struct fdisk_context *cxt, const char *name, size
                 }
         }
         if (best_size * sector < PARTITION_MIN_BYTES)
-                return log_debug_errno(-ENOSPC,
-                                       "Largest free region holds %llu bytes, need %llu",
+                return log_debug_errno(-ENOSPC, "Largest free region holds %llu bytes, need %llu",
                                        (unsigned long long) (best_size * sector),
                                        (unsigned long long) PARTITION_MIN_BYTES);
 
@@ -100,8 +99,7 @@ static int add_in_largest_free(struct fdisk_context *cxt, const char *name, size
         if ((r = fdisk_partition_set_start(pa, best_start)) < 0 ||
             (r = fdisk_partition_set_size(pa, best_size)) < 0 ||
             (r = fdisk_partition_partno_follow_default(pa, 1)) < 0 ||
-            (r = fdisk_partition_set_type(pa, type)) < 0 ||
-            (r = fdisk_partition_set_name(pa, name)) < 0)
+            (r = fdisk_partition_set_type(pa, type)) < 0 || (r = fdisk_partition_set_name(pa, name)) < 0)
                 return log_debug_errno(r, "Failed to describe the new partition: %m");
 
         r = fdisk_add_partition(cxt, pa, ret_partno);
@@ -131,16 +129,14 @@ static int wait_for_partition(const char *disk, const char *node, unsigned partn
 
         /* The node must be partition partno of this very disk, not a stale
          * node of some other device. */
-        snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/partition", major(st.st_rdev),
-                 minor(st.st_rdev));
+        snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/partition", major(st.st_rdev), minor(st.st_rdev));
         _cleanup_free_ char *number = NULL;
         r = read_sysfs(path, &number);
         if (r < 0)
                 return log_debug_errno(r, "Failed to read '%s': %m", path);
         if ((unsigned) atoi(number) != partno)
                 return log_debug_errno(-ENXIO, "'%s' is not partition %u", node, partno);
-        snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/../dev", major(st.st_rdev),
-                 minor(st.st_rdev));
+        snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/../dev", major(st.st_rdev), minor(st.st_rdev));
         _cleanup_free_ char *parent = NULL;
         char want[32];
         r = read_sysfs(path, &parent);
@@ -199,7 +195,10 @@ int partition_ensure(const char *disk, const char *name, bool create_gpt, char *
                  * it, so a whole re-read (BLKRRPART) would fail. */
                 r = before ? fdisk_reread_changes(cxt, before) : fdisk_reread_partition_table(cxt);
                 if (r < 0)
-                        log_debug_errno(r, "Telling the kernel about the new partition on '%s' failed: %m, waiting for the node anyway", disk);
+                        log_debug_errno(r,
+                                        "Telling the kernel about the new partition on '%s' failed: %m, "
+                                        "waiting for the node anyway",
+                                        disk);
         }
         r = fdisk_deassign_device(cxt, /* nosync= */ 0);
         if (r < 0)

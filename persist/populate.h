@@ -5,10 +5,10 @@
  * directory per persisted path, seeded from a root directory. */
 
 /* The default persistence.conf of a new volume (live-boot format). */
-#define POPULATE_PERSISTENCE_CONF                                                                  \
-        "/etc/neuraldrive union\n"                                                                 \
-        "/var/lib/neuraldrive union\n"                                                             \
-        "/var/log/neuraldrive union\n"                                                             \
+#define POPULATE_PERSISTENCE_CONF                                                                           \
+        "/etc/neuraldrive union\n"                                                                          \
+        "/var/lib/neuraldrive union\n"                                                                      \
+        "/var/log/neuraldrive union\n"                                                                      \
         "/home union\n"
 
 /* Fills the (empty) filesystem whose root is open at volfd: for each path

@@ -162,8 +162,8 @@ static int copy_dir_contents(int src_dirfd, int dst_dirfd, unsigned depth, const
                 else if (S_ISLNK(st.st_mode))
                         r = copy_symlink(src_dirfd, dst_dirfd, de->d_name, &st, depth, where);
                 else {
-                        log_warning("'%s/%s' is not a file, directory or symlink, not copying it",
-                                    where, de->d_name);
+                        log_warning("'%s/%s' is not a file, directory or symlink, not copying it", where,
+                                    de->d_name);
                         r = 0;
                 }
                 if (r < 0)

@@ -10,24 +10,21 @@
 #include "volume.h"
 
 static void help(FILE *f) {
-        fprintf(f,
-                "Usage: nd-persist close [--run-dir DIR] [--mountpoint DIR] [--mapper NAME]\n\n"
-                "Unmount the persisted paths and the volume, then close the LUKS mapping.\n\n"
-                "  --run-dir DIR      where neuraldrive/persist.json is (default /run)\n"
-                "  --mountpoint DIR   the volume's mount point (default: from persist.json,\n"
-                "                     else /run/neuraldrive/persist)\n"
-                "  --mapper NAME      the mapping (default nd-persist)\n");
+        fprintf(f, "Usage: nd-persist close [--run-dir DIR] [--mountpoint DIR] [--mapper NAME]\n\n"
+                   "Unmount the persisted paths and the volume, then close the LUKS mapping.\n\n"
+                   "  --run-dir DIR      where neuraldrive/persist.json is (default /run)\n"
+                   "  --mountpoint DIR   the volume's mount point (default: from persist.json,\n"
+                   "                     else /run/neuraldrive/persist)\n"
+                   "  --mapper NAME      the mapping (default nd-persist)\n");
 }
 
 int verb_close(int argc, char *argv[]) {
         enum { ARG_RUN_DIR = 0x100, ARG_MOUNTPOINT, ARG_MAPPER };
-        static const struct option options[] = {
-                { "help", no_argument, NULL, 'h' },
-                { "run-dir", required_argument, NULL, ARG_RUN_DIR },
-                { "mountpoint", required_argument, NULL, ARG_MOUNTPOINT },
-                { "mapper", required_argument, NULL, ARG_MAPPER },
-                {}
-        };
+        static const struct option options[] = { { "help", no_argument, NULL, 'h' },
+                                                 { "run-dir", required_argument, NULL, ARG_RUN_DIR },
+                                                 { "mountpoint", required_argument, NULL, ARG_MOUNTPOINT },
+                                                 { "mapper", required_argument, NULL, ARG_MAPPER },
+                                                 {} };
         _cleanup_(volume_state_done) VolumeState s = {};
         const char *run_dir = "/run", *mountpoint = NULL, *mapper = NULL;
         int c;

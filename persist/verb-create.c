@@ -46,7 +46,8 @@ static int confirm_destroy(const char *device) {
 
         if (asprintf(&prompt,
                      "'%s' carries data that creating the volume destroys.\n"
-                     "Type the device name '%s' to go ahead: ", device, device) < 0)
+                     "Type the device name '%s' to go ahead: ",
+                     device, device) < 0)
                 return log_error_errno(-ENOMEM, "Out of memory");
         r = ask_tty_line(prompt, &answer);
         if (r == -ENXIO)
@@ -54,15 +55,27 @@ static int confirm_destroy(const char *device) {
         if (r < 0)
                 return log_error_errno(r, "Failed to read the confirmation: %m");
         if (!streq(answer, device))
-                return log_error_errno(-ECANCELED, "Confirmation did not match '%s', nothing was changed", device);
+                return log_error_errno(-ECANCELED, "Confirmation did not match '%s', nothing was changed",
+                                       device);
         return 0;
 }
 
 int verb_create(int argc, char *argv[]) {
         enum {
-                ARG_DEVICE = 0x100, ARG_WHOLE_DISK, ARG_FREE_SPACE, ARG_PASSPHRASE_FD, ARG_KEY_FILE,
-                ARG_RECOVERY_KEY, ARG_FORCE, ARG_ROOT, ARG_NO_SEED, ARG_DEVICES, ARG_RUN_DIR,
-                ARG_KEEP_OPEN, ARG_DEBUG, ARG_TEST_STOP,
+                ARG_DEVICE = 0x100,
+                ARG_WHOLE_DISK,
+                ARG_FREE_SPACE,
+                ARG_PASSPHRASE_FD,
+                ARG_KEY_FILE,
+                ARG_RECOVERY_KEY,
+                ARG_FORCE,
+                ARG_ROOT,
+                ARG_NO_SEED,
+                ARG_DEVICES,
+                ARG_RUN_DIR,
+                ARG_KEEP_OPEN,
+                ARG_DEBUG,
+                ARG_TEST_STOP,
         };
         static const struct option options[] = {
                 { "help", no_argument, NULL, 'h' },
@@ -163,8 +176,9 @@ int verb_create(int argc, char *argv[]) {
         if (free_space) {
                 r = volume_state_read(run_dir, &state);
                 if (r < 0) {
-                        log_error_errno(r, "Failed to read '%s/neuraldrive/persist.json' for the boot device: %m",
-                                        run_dir);
+                        log_error_errno(
+                                r, "Failed to read '%s/neuraldrive/persist.json' for the boot device: %m",
+                                run_dir);
                         return 1;
                 }
                 if (!state.boot_device) {
@@ -196,8 +210,10 @@ int verb_create(int argc, char *argv[]) {
         printf("Created the persistence volume on '%s'%s.\n", result.volume,
                o.stop_after_luks ? " (LUKS2 only, test mode: no filesystem)" : "");
         if (result.recovery_key) {
-                printf("\nRecovery key (shown only now; write it down, it opens the volume like the passphrase):\n\n"
-                       "    %s\n\n", result.recovery_key);
+                printf("\nRecovery key (shown only now; write it down, it opens the volume like the "
+                       "passphrase):\n\n"
+                       "    %s\n\n",
+                       result.recovery_key);
                 fflush(stdout);
         }
         return 0;

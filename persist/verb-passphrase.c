@@ -13,18 +13,17 @@
 #include "volume.h"
 
 static void help(FILE *f) {
-        fprintf(f,
-                "Usage: nd-persist passphrase add|change|remove [OPTIONS]\n\n"
-                "  add      enrol another passphrase (authorised by an existing one)\n"
-                "  change   replace the passphrase you type first by a new one\n"
-                "  remove   remove the passphrase you type (never the last keyslot)\n\n"
-                "  --device DEV            the LUKS2 volume (default: volume in persist.json)\n"
-                "  --passphrase-fd N       read the existing passphrase from fd N (a line)\n"
-                "  --key-file F            use the content of F as the existing key\n"
-                "  --new-passphrase-fd N   read the new passphrase from fd N (a line)\n"
-                "                          (default: typed on the terminal, new ones twice)\n"
-                "  --run-dir DIR           where neuraldrive/persist.json is (default /run)\n"
-                "  --debug                 log at debug level\n");
+        fprintf(f, "Usage: nd-persist passphrase add|change|remove [OPTIONS]\n\n"
+                   "  add      enrol another passphrase (authorised by an existing one)\n"
+                   "  change   replace the passphrase you type first by a new one\n"
+                   "  remove   remove the passphrase you type (never the last keyslot)\n\n"
+                   "  --device DEV            the LUKS2 volume (default: volume in persist.json)\n"
+                   "  --passphrase-fd N       read the existing passphrase from fd N (a line)\n"
+                   "  --key-file F            use the content of F as the existing key\n"
+                   "  --new-passphrase-fd N   read the new passphrase from fd N (a line)\n"
+                   "                          (default: typed on the terminal, new ones twice)\n"
+                   "  --run-dir DIR           where neuraldrive/persist.json is (default /run)\n"
+                   "  --debug                 log at debug level\n");
 }
 
 static int parse_fd(const char *s, int *ret) {
@@ -99,15 +98,16 @@ int verb_passphrase(int argc, char *argv[]) {
         if (!device) {
                 r = volume_state_read(run_dir, &state);
                 if (r < 0 || !state.volume) {
-                        log_error("No persistence volume known from '%s/neuraldrive/persist.json'; use --device DEV",
+                        log_error("No persistence volume known from '%s/neuraldrive/persist.json'; use "
+                                  "--device DEV",
                                   run_dir);
                         return 1;
                 }
                 device = state.volume;
         }
 
-        r = volume_cli_get_key(key_file, passphrase_fd, "Current passphrase (or recovery key): ", 0,
-                               &key, &key_size);
+        r = volume_cli_get_key(key_file, passphrase_fd, "Current passphrase (or recovery key): ", 0, &key,
+                               &key_size);
         if (r < 0)
                 return 1;
         if (!streq(action, "remove")) {
@@ -123,11 +123,13 @@ int verb_passphrase(int argc, char *argv[]) {
         else
                 r = volume_passphrase_remove(device, key, key_size);
         if (r == -EPERM) {
-                log_error("Failed to %s a passphrase on '%s': the current passphrase is wrong", action, device);
+                log_error("Failed to %s a passphrase on '%s': the current passphrase is wrong", action,
+                          device);
                 return 1;
         }
         if (r == -EBUSY) {
-                log_error("Refusing to remove the last keyslot of '%s': the data would be lost for good", device);
+                log_error("Refusing to remove the last keyslot of '%s': the data would be lost for good",
+                          device);
                 return 1;
         }
         if (r < 0) {
@@ -135,6 +137,9 @@ int verb_passphrase(int argc, char *argv[]) {
                 return 1;
         }
         printf("%s keyslot %d on '%s'.\n",
-               streq(action, "add") ? "Added" : streq(action, "change") ? "Changed into" : "Removed", r, device);
+               streq(action, "add")      ? "Added"
+               : streq(action, "change") ? "Changed into"
+                                         : "Removed",
+               r, device);
         return 0;
 }

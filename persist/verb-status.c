@@ -14,11 +14,10 @@
 #include "volume.h"
 
 static void help(FILE *f) {
-        fprintf(f,
-                "Usage: nd-persist status [--json] [--run-dir DIR] [--device DEV]\n\n"
-                "  --json          print one JSON object\n"
-                "  --run-dir DIR   where neuraldrive/persist.json is (default /run)\n"
-                "  --device DEV    inspect this LUKS2 volume (default: volume in persist.json)\n");
+        fprintf(f, "Usage: nd-persist status [--json] [--run-dir DIR] [--device DEV]\n\n"
+                   "  --json          print one JSON object\n"
+                   "  --run-dir DIR   where neuraldrive/persist.json is (default /run)\n"
+                   "  --device DEV    inspect this LUKS2 volume (default: volume in persist.json)\n");
 }
 
 static void json_field(FILE *f, const char *name, const char *value, bool last) {
@@ -78,13 +77,11 @@ static void print_text(const VolumeState *s, const VolumeInfo *i, bool have_info
 
 int verb_status(int argc, char *argv[]) {
         enum { ARG_JSON = 0x100, ARG_RUN_DIR, ARG_DEVICE };
-        static const struct option options[] = {
-                { "help", no_argument, NULL, 'h' },
-                { "json", no_argument, NULL, ARG_JSON },
-                { "run-dir", required_argument, NULL, ARG_RUN_DIR },
-                { "device", required_argument, NULL, ARG_DEVICE },
-                {}
-        };
+        static const struct option options[] = { { "help", no_argument, NULL, 'h' },
+                                                 { "json", no_argument, NULL, ARG_JSON },
+                                                 { "run-dir", required_argument, NULL, ARG_RUN_DIR },
+                                                 { "device", required_argument, NULL, ARG_DEVICE },
+                                                 {} };
         _cleanup_(volume_state_done) VolumeState s = {};
         _cleanup_(volume_info_done) VolumeInfo i = { .keyslots = -1 };
         const char *run_dir = "/run", *device = NULL;

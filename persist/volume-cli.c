@@ -62,7 +62,7 @@ void volume_state_done(VolumeState *s) {
         free(s->volume);
         free(s->mapper);
         free(s->mountpoint);
-        *s = (VolumeState) {};
+        *s = (VolumeState){};
 }
 
 int volume_cli_split_devices(char *s, char *out[static VOLUME_CLI_DEVICES_MAX + 1]) {
@@ -102,7 +102,9 @@ int volume_cli_get_key(const char *key_file, int fd, const char *prompt, int is_
         } else {
                 r = is_new ? ask_tty_new_secret(prompt, &key) : ask_tty_secret(prompt, &key);
                 if (r == -ENXIO)
-                        return log_error_errno(r, "No terminal to ask for a passphrase on; use --passphrase-fd or --key-file");
+                        return log_error_errno(
+                                r,
+                                "No terminal to ask for a passphrase on; use --passphrase-fd or --key-file");
                 if (r < 0)
                         return log_error_errno(r, "Failed to read a passphrase: %m");
                 size = strlen(key);

@@ -28,8 +28,8 @@ static int open_header(const char *device, struct crypt_device **ret) {
         return 0;
 }
 
-int volume_passphrase_add(const char *device, const char *key, size_t key_size,
-                          const char *new_key, size_t new_key_size) {
+int volume_passphrase_add(const char *device, const char *key, size_t key_size, const char *new_key,
+                          size_t new_key_size) {
         _cleanup_(crypt_freep) struct crypt_device *cd = NULL;
         int r;
 
@@ -45,8 +45,8 @@ int volume_passphrase_add(const char *device, const char *key, size_t key_size,
         return r;
 }
 
-int volume_passphrase_change(const char *device, const char *key, size_t key_size,
-                             const char *new_key, size_t new_key_size) {
+int volume_passphrase_change(const char *device, const char *key, size_t key_size, const char *new_key,
+                             size_t new_key_size) {
         _cleanup_(crypt_freep) struct crypt_device *cd = NULL;
         int r;
 
@@ -56,8 +56,8 @@ int volume_passphrase_change(const char *device, const char *key, size_t key_siz
         r = luks_set_pbkdf(cd);
         if (r < 0)
                 return r;
-        r = crypt_keyslot_change_by_passphrase(cd, CRYPT_ANY_SLOT, CRYPT_ANY_SLOT, key, key_size,
-                                               new_key, new_key_size);
+        r = crypt_keyslot_change_by_passphrase(cd, CRYPT_ANY_SLOT, CRYPT_ANY_SLOT, key, key_size, new_key,
+                                               new_key_size);
         if (r < 0)
                 return log_debug_errno(r, "Failed to change a keyslot of '%s': %m", device);
         return r;
@@ -134,7 +134,7 @@ void volume_info_done(VolumeInfo *i) {
         free(i->cipher);
         free(i->label);
         free(i->creation_state);
-        *i = (VolumeInfo) { .keyslots = -1 };
+        *i = (VolumeInfo){ .keyslots = -1 };
 }
 
 /* True when the overlay option name (upperdir/workdir) in options points
@@ -181,11 +181,12 @@ int volume_close_plan(const char *mountinfo, const char *mountpoint, char ***ret
                 const char *target = mnt_fs_get_target(fs);
                 const char *fstype = mnt_fs_get_fstype(fs);
                 const char *options = mnt_fs_get_fs_options(fs);
-                bool belongs = mnt_fs_get_devno(fs) == devno ||
-                               (strncmp(target, mountpoint, l) == 0 && (target[l] == '/' || target[l] == '\0')) ||
-                               (fstype && streq(fstype, "overlay") &&
-                                (option_below(options, "upperdir", mountpoint) ||
-                                 option_below(options, "workdir", mountpoint)));
+                bool belongs =
+                        mnt_fs_get_devno(fs) == devno ||
+                        (strncmp(target, mountpoint, l) == 0 && (target[l] == '/' || target[l] == '\0')) ||
+                        (fstype && streq(fstype, "overlay") &&
+                         (option_below(options, "upperdir", mountpoint) ||
+                          option_below(options, "workdir", mountpoint)));
                 char **grown;
 
                 if (!belongs)

@@ -11,13 +11,13 @@
  * borrowed. New keyslots use argon2id bounded by this machine's RAM.
  * Returns the new keyslot number, -EPERM when key opens no keyslot, or
  * another negative errno. */
-int volume_passphrase_add(const char *device, const char *key, size_t key_size,
-                          const char *new_key, size_t new_key_size);
+int volume_passphrase_add(const char *device, const char *key, size_t key_size, const char *new_key,
+                          size_t new_key_size);
 
 /* Replaces the keyslot that key opens with one for new_key. Returns the
  * new keyslot number, -EPERM for a wrong key, or a negative errno. */
-int volume_passphrase_change(const char *device, const char *key, size_t key_size,
-                             const char *new_key, size_t new_key_size);
+int volume_passphrase_change(const char *device, const char *key, size_t key_size, const char *new_key,
+                             size_t new_key_size);
 
 /* Removes the keyslot that key opens, refusing (-EBUSY) to remove the last
  * one (that would lock the data away for good). Returns the removed
@@ -25,9 +25,9 @@ int volume_passphrase_change(const char *device, const char *key, size_t key_siz
 int volume_passphrase_remove(const char *device, const char *key, size_t key_size);
 
 typedef struct VolumeInfo {
-        bool active;          /* the mapping exists */
-        char *device;         /* the LUKS device behind the mapping, or NULL */
-        char *cipher;         /* "aes-xts-plain64" */
+        bool active;  /* the mapping exists */
+        char *device; /* the LUKS device behind the mapping, or NULL */
+        char *cipher; /* "aes-xts-plain64" */
         int key_bits;
         int keyslots;         /* active keyslots, -1 unknown */
         char *label;          /* LUKS2 label */

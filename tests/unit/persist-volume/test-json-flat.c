@@ -40,9 +40,10 @@ static void test_token(void **state) {
 
 static void test_nested_and_whitespace(void **state) {
         (void) state;
-        assert_value(" \n{ \"a\" : { \"state\" : \"inner\", \"x\": [1, -2.5e+3, true, false, null, {}] },\r\n"
-                     "\t\"state\" : \"outer\" } \n",
-                     "state", "outer");
+        assert_value(
+                " \n{ \"a\" : { \"state\" : \"inner\", \"x\": [1, -2.5e+3, true, false, null, {}] },\r\n"
+                "\t\"state\" : \"outer\" } \n",
+                "state", "outer");
         assert_value("{\"paths\":[{\"path\":\"/home\"}],\"volume\":\"/dev/vda2\"}", "volume", "/dev/vda2");
         assert_error("{\"volume\":null}", "volume", -EMEDIUMTYPE);
 }
@@ -50,21 +51,35 @@ static void test_nested_and_whitespace(void **state) {
 static void test_escapes(void **state) {
         (void) state;
         assert_value("{\"k\":\"a\\\"b\\\\c\\/d\\n\\t\"}", "k", "a\"b\\c/d\n\t");
-        assert_value("{\"k\":\"\\u00e9\\u20ac\\ud83d\\ude00\"}", "k", "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80");
+        assert_value("{\"k\":\"\\u00e9\\u20ac\\ud83d\\ude00\"}", "k",
+                     "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80");
         assert_value("{\"\\u006b\":\"escaped key\"}", "k", "escaped key");
-        assert_error("{\"k\":\"\\u0000\"}", "k", -EMEDIUMTYPE);      /* NUL inside */
-        assert_error("{\"k\":\"\\ud83d\"}", "k", -EINVAL);           /* lone surrogate */
+        assert_error("{\"k\":\"\\u0000\"}", "k", -EMEDIUMTYPE); /* NUL inside */
+        assert_error("{\"k\":\"\\ud83d\"}", "k", -EINVAL);      /* lone surrogate */
         assert_error("{\"k\":\"\\ude00\"}", "k", -EINVAL);
         assert_error("{\"k\":\"\\x41\"}", "k", -EINVAL);
-        assert_error("{\"k\":\"tab\there\"}", "k", -EINVAL);          /* raw control char */
+        assert_error("{\"k\":\"tab\there\"}", "k", -EINVAL); /* raw control char */
 }
 
 static void test_malformed(void **state) {
         (void) state;
         const char *bad[] = {
-                "", "[]", "\"s\"", "{", "{\"k\"}", "{\"k\":}", "{\"k\":\"v\",}", "{\"k\":\"v\"} x",
-                "{\"k\":\"v\"}{}", "{\"k\":01}", "{\"k\":1.}", "{\"k\":tru}", "{k:\"v\"}",
-                "{\"k\":\"v\" \"l\":\"w\"}", "{\"k\":\"unterminated}", "{\"a\":[1,]}",
+                "",
+                "[]",
+                "\"s\"",
+                "{",
+                "{\"k\"}",
+                "{\"k\":}",
+                "{\"k\":\"v\",}",
+                "{\"k\":\"v\"} x",
+                "{\"k\":\"v\"}{}",
+                "{\"k\":01}",
+                "{\"k\":1.}",
+                "{\"k\":tru}",
+                "{k:\"v\"}",
+                "{\"k\":\"v\" \"l\":\"w\"}",
+                "{\"k\":\"unterminated}",
+                "{\"a\":[1,]}",
         };
         for (size_t i = 0; i < ELEMENTSOF(bad); i++)
                 assert_error(bad[i], "k", -EINVAL);
@@ -124,12 +139,9 @@ static void test_write_roundtrip(void **state) {
 
 int main(void) {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(test_token),
-                cmocka_unit_test(test_nested_and_whitespace),
-                cmocka_unit_test(test_escapes),
-                cmocka_unit_test(test_malformed),
-                cmocka_unit_test(test_depth_and_size),
-                cmocka_unit_test(test_not_nul_terminated),
+                cmocka_unit_test(test_token),           cmocka_unit_test(test_nested_and_whitespace),
+                cmocka_unit_test(test_escapes),         cmocka_unit_test(test_malformed),
+                cmocka_unit_test(test_depth_and_size),  cmocka_unit_test(test_not_nul_terminated),
                 cmocka_unit_test(test_write_roundtrip),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);

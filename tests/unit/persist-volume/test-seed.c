@@ -93,7 +93,8 @@ static void test_copy_tree(void **state) {
         struct stat st;
         ssize_t n;
 
-        snprintf(cmd, sizeof(cmd), "mkdir -p %s/etc/neuraldrive/tls/sub && chmod 0711 %s/etc", d->src, d->src);
+        snprintf(cmd, sizeof(cmd), "mkdir -p %s/etc/neuraldrive/tls/sub && chmod 0711 %s/etc", d->src,
+                 d->src);
         run(cmd);
         write_at(d->src, "etc/neuraldrive/api.key", "nd-secret\n", 0600);
         write_at(d->src, "etc/neuraldrive/tls/server.crt", "CERT", 0644);
@@ -101,7 +102,8 @@ static void test_copy_tree(void **state) {
         snprintf(buf, sizeof(buf), "%s/etc/neuraldrive/tls", d->src);
         assert_int_equal(chmod(buf, 0750), 0);
         snprintf(buf, sizeof(buf), "%s/etc/neuraldrive/api.key", d->src);
-        assert_int_equal(utimensat(AT_FDCWD, buf, (struct timespec[2]){ { 1000, 0 }, { 123456789, 0 } }, 0), 0);
+        assert_int_equal(utimensat(AT_FDCWD, buf, (struct timespec[2]){ { 1000, 0 }, { 123456789, 0 } }, 0),
+                         0);
         link_at(d->src, "etc/neuraldrive/cert", "tls/server.crt");          /* inside */
         link_at(d->src, "etc/neuraldrive/tls/key", "../api.key");           /* up one, inside */
         link_at(d->src, "etc/neuraldrive/tls/sub/deep", "../../api.key");   /* up two, inside */
@@ -162,8 +164,10 @@ static void test_symlinked_path_refused(void **state) {
         Dirs *d = *state;
         char cmd[256];
 
-        snprintf(cmd, sizeof(cmd), "mkdir -p %s/elsewhere/x %s/var && ln -s ../elsewhere %s/var/lib "
-                 "&& ln -s /tmp %s/home", d->src, d->src, d->src, d->src);
+        snprintf(cmd, sizeof(cmd),
+                 "mkdir -p %s/elsewhere/x %s/var && ln -s ../elsewhere %s/var/lib "
+                 "&& ln -s /tmp %s/home",
+                 d->src, d->src, d->src, d->src);
         run(cmd);
         assert_int_equal(seed_copy_path(d->srcfd, d->dstfd, "/var/lib/x"), -ELOOP);
         assert_int_equal(seed_copy_path(d->srcfd, d->dstfd, "/home"), -ELOOP);

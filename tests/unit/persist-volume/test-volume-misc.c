@@ -22,7 +22,9 @@ static void test_recovery_key_format(void **state) {
         regex_t re;
         char *keys[16] = {};
 
-        assert_int_equal(regcomp(&re, "^([0-9A-HJKMNP-TV-Z]{5}-){7}[0-9A-HJKMNP-TV-Z]{5}$", REG_EXTENDED | REG_NOSUB), 0);
+        assert_int_equal(
+                regcomp(&re, "^([0-9A-HJKMNP-TV-Z]{5}-){7}[0-9A-HJKMNP-TV-Z]{5}$", REG_EXTENDED | REG_NOSUB),
+                0);
         for (size_t i = 0; i < ELEMENTSOF(keys); i++) {
                 assert_int_equal(recovery_key_generate(&keys[i]), 0);
                 assert_int_equal(strlen(keys[i]), RECOVERY_KEY_LEN);
@@ -80,7 +82,7 @@ static void test_close_plan(void **state) {
                 "/home",                        /* bind of the volume's /home */
                 "/var/lib/neuraldrive",         /* overlay, upper on the volume */
                 "/etc/neuraldrive",
-                "/run/neuraldrive/persist",     /* the volume itself, last */
+                "/run/neuraldrive/persist", /* the volume itself, last */
         };
         size_t n = 0;
 
