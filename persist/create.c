@@ -266,7 +266,7 @@ int persist_create(const PersistCreateOptions *o, PersistCreateResult *ret) {
         _cleanup_(crypt_freep) struct crypt_device *cd = NULL;
         _cleanup_free_ char *node = NULL, *what = NULL, *mapper = NULL;
         _cleanup_erase_free_ char *recovery = NULL;
-        TargetKind kind;
+        TargetKind kind = TARGET_FOREIGN;
         int r;
 
         if (!o->device || !o->key || o->key_size == 0)

@@ -47,7 +47,7 @@ static int setup(void **state) {
 
 static int teardown(void **state) {
         Dirs *d = *state;
-        char cmd[128];
+        char cmd[1024];
         close(d->srcfd);
         close(d->dstfd);
         snprintf(cmd, sizeof(cmd), "rm -rf '%s'", d->base);
@@ -89,7 +89,7 @@ static void link_at(const char *root, const char *path, const char *target) {
 
 static void test_copy_tree(void **state) {
         Dirs *d = *state;
-        char cmd[512], buf[PATH_MAX];
+        char cmd[1024], buf[PATH_MAX];
         struct stat st;
         ssize_t n;
 
@@ -162,7 +162,7 @@ static void test_missing_path(void **state) {
 
 static void test_symlinked_path_refused(void **state) {
         Dirs *d = *state;
-        char cmd[256];
+        char cmd[1024];
 
         snprintf(cmd, sizeof(cmd),
                  "mkdir -p %s/elsewhere/x %s/var && ln -s ../elsewhere %s/var/lib "
