@@ -331,5 +331,61 @@ else
 fi
 shutdown_boot b9
 
+# --- 10/11: the console prompts, on a pseudo-terminal as console= ------------
+# console-driver.py links the pty to /dev/nd-test-console-PID for the run.
+CONSOLE=nd-test-console-$$
+DRIVER=$(dirname "$0")/console-driver.py
+if command -v python3 >/dev/null; then
+    echo "== LUKS2 volume, passphrase typed on the console"
+    T=$W/b10/target R=$W/b10/run J=$W/b10/run/neuraldrive/persist.json
+    mkdir -p "$T" "$R"
+    echo "boot=neuraldrive console=$CONSOLE,115200n8 neuraldrive.persist.timeout=5" > "$W/b10.cmdline"
+    set +e
+    python3 "$DRIVER" --link "$CONSOLE" --transcript "$W/b10.console" \
+        --answer "passphrase for the persistence volume ${D8}p2: =not the key" -- \
+        "$ND_PERSIST" boot --target "$T" --run-dir "$R" --cmdline "$W/b10.cmdline" \
+        --devices "${D8}p1,${D8}p2" --log-target=stderr >"$W/b10.log" 2>&1
+    RC=$?
+    set -e
+    sed 's/^/    [b10] /' "$W/b10.log"
+    check "boot exits 0 after answering the prompt" [ "$RC" = 0 ]
+    check "prompt shown on the console= device" grep -q "NeuralDrive: passphrase for the persistence volume ${D8}p2" "$W/b10.console"
+    check "typed passphrase not echoed" bash -c "! grep -q 'not the key' '$W/b10.console'"
+    check "not unlocked: degraded" [ "$(json .state)" = degraded ]
+    shutdown_boot b10
+
+    echo "== neuraldrive.persist=create, passphrase typed twice"
+    make_disk d11 nd-system:16
+    put_system "${DISK}p1"
+    D11=$DISK
+    T=$W/b11/target R=$W/b11/run J=$W/b11/run/neuraldrive/persist.json
+    mkdir -p "$T" "$R"
+    echo "boot=neuraldrive console=$CONSOLE neuraldrive.persist=create neuraldrive.persist.timeout=10" > "$W/b11.cmdline"
+    set +e
+    python3 "$DRIVER" --link "$CONSOLE" --transcript "$W/b11.console" --timeout 120 \
+        --answer "choose a passphrase for the new persistence volume: =first try" \
+        --answer "type it again: =a typo" \
+        --answer "choose a passphrase for the new persistence volume: =correct horse" \
+        --answer "type it again: =correct horse" -- \
+        "$ND_PERSIST" boot --target "$T" --run-dir "$R" --cmdline "$W/b11.cmdline" \
+        --devices "$D11,${D11}p1" --log-target=stderr >"$W/b11.log" 2>&1
+    RC=$?
+    set -e
+    sed 's/^/    [b11] /' "$W/b11.log"
+    check "boot exits 0 after the prompts" [ "$RC" = 0 ]
+    check "mismatch reported on the console" grep -q "the two passphrases differ" "$W/b11.console"
+    check "passphrases not echoed" bash -c "! grep -q 'correct horse' '$W/b11.console'"
+    check "new volume made" [ -b "${D11}p2" ]
+    check "the typed passphrase opens it" bash -c "printf 'correct horse' | cryptsetup open --test-passphrase --key-file - '${D11}p2'"
+    check "the mismatched one does not" bash -c "! printf 'first try' | cryptsetup open --test-passphrase --key-file - '${D11}p2' 2>/dev/null"
+    check "two keyslots (passphrase + recovery key)" [ "$(cryptsetup luksDump "${D11}p2" | grep -cE '^  [0-9]+: luks2')" = 2 ]
+    if [ -e /dev/mapper/control ] && grep -qw device-mapper /proc/devices; then
+        check "recovery key shown on the console" grep -q "Recovery key" "$W/b11.console"
+    fi
+    shutdown_boot b11
+else
+    echo "SKIP console prompt checks: no python3"
+fi
+
 [ "$FAILED" = 0 ] && echo "all checks passed"
 exit "$FAILED"
