@@ -26,7 +26,8 @@ grep -qxF "['add', 'sshd', 'systemd']" "$ND_TMP/dump" || { grep sshd "$ND_TMP/du
 grep -qxF "['set', 'sshd', 'maxretry', 3]" "$ND_TMP/dump" || fail "sshd jail without maxretry 3"
 grep -qxF "['start', 'sshd']" "$ND_TMP/dump" || fail "sshd jail not started"
 grep -qF "['set', 'sshd', 'addjournalmatch', '_SYSTEMD_UNIT=ssh.service'" "$ND_TMP/dump" || fail "journalmatch does not name ssh.service"
-echo "fail2ban-client -d: jail sshd, backend systemd, maxretry 3"
+grep -qxF "['set', 'sshd', 'addaction', 'nftables-multiport']" "$ND_TMP/dump" || fail "sshd jail does not ban through nftables"
+echo "fail2ban-client -d: jail sshd, backend systemd, maxretry 3, nftables ban action"
 fail2ban-client -c "$ND_TMP/ours" -t 2>&1 | grep -q 'OK: configuration test is successful' || fail "fail2ban-client -t"
 echo "fail2ban-client -t: ok"
 
