@@ -1,7 +1,10 @@
-# Where systemd, udev and initramfs-tools look for our files. The values come
-# from pkg-config (systemd.pc, udev.pc) and can be overridden. On a merged-/usr
-# system (Debian 12) /lib is a symlink to usr/lib; installing below
-# <prefix>/lib keeps the DESTDIR tree copyable onto such a root as is.
+# Where systemd, udev and initramfs-tools look for our files. The defaults come
+# from pkg-config (systemd.pc, udev.pc) and can be overridden. Like
+# GNUInstallDirs' variables they are relative to the install prefix, so the
+# prefix given at install time (cmake --install --prefix /usr) applies, not
+# only the one given at configure time. /lib/... and /usr/lib/... both map to
+# <prefix>/lib/...: on a merged-/usr system (Debian 12) /lib is a symlink to
+# usr/lib, and a DESTDIR tree with a real lib/ could not be copied onto it.
 pkg_get_variable(_nd_unitdir systemd systemdsystemunitdir)
 pkg_get_variable(_nd_udevdir udev udevdir)
 if(NOT _nd_unitdir)
@@ -11,20 +14,26 @@ if(NOT _nd_udevdir)
   set(_nd_udevdir /lib/udev)
 endif()
 
-function(_nd_under_prefix out path)
-  if(path MATCHES "^/lib/(.*)$")
-    set(path "${CMAKE_INSTALL_PREFIX}/lib/${CMAKE_MATCH_1}")
-  elseif(path MATCHES "^/usr/(.*)$")
-    set(path "${CMAKE_INSTALL_PREFIX}/${CMAKE_MATCH_1}")
+function(_nd_relative_to_prefix out path)
+  if(path MATCHES "^/(usr/(local/)?)?((lib|share)/.*)$")
+    set(path "${CMAKE_MATCH_3}")
   endif()
   set(${out} "${path}" PARENT_SCOPE)
 endfunction()
 
-_nd_under_prefix(_nd_unitdir "${_nd_unitdir}")
-_nd_under_prefix(_nd_udevdir "${_nd_udevdir}")
-set(ND_SYSTEMD_UNIT_DIR "${_nd_unitdir}" CACHE PATH "systemd system unit directory")
-set(ND_UDEV_DIR "${_nd_udevdir}" CACHE PATH "udev directory (rules.d below it)")
-set(ND_INITRAMFS_TOOLS_DIR "${CMAKE_INSTALL_FULL_DATADIR}/initramfs-tools" CACHE PATH
-    "initramfs-tools directory (hooks/ and scripts/ below it)")
-set(ND_LIBDIR_PRIVATE "${CMAKE_INSTALL_FULL_LIBDIR}/neuraldrive" CACHE PATH "private helpers")
-message(STATUS "Units: ${ND_SYSTEMD_UNIT_DIR}; udev: ${ND_UDEV_DIR}; initramfs-tools: ${ND_INITRAMFS_TOOLS_DIR}")
+# A value given with -D (or cached by an older configure) is normalized too.
+foreach(_nd_var ND_SYSTEMD_UNIT_DIR ND_UDEV_DIR ND_INITRAMFS_TOOLS_DIR)
+  if(NOT DEFINED ${_nd_var})
+    if(_nd_var STREQUAL "ND_SYSTEMD_UNIT_DIR")
+      set(${_nd_var} "${_nd_unitdir}")
+    elseif(_nd_var STREQUAL "ND_UDEV_DIR")
+      set(${_nd_var} "${_nd_udevdir}")
+    else()
+      set(${_nd_var} "${CMAKE_INSTALL_DATADIR}/initramfs-tools")
+    endif()
+  endif()
+  _nd_relative_to_prefix(_nd_value "${${_nd_var}}")
+  set(${_nd_var} "${_nd_value}" CACHE STRING "install directory, relative to the prefix" FORCE)
+endforeach()
+message(STATUS "Install below the prefix: units ${ND_SYSTEMD_UNIT_DIR}, udev ${ND_UDEV_DIR}, "
+               "initramfs-tools ${ND_INITRAMFS_TOOLS_DIR}")
