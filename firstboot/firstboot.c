@@ -35,6 +35,9 @@ typedef struct Run {
         char *admin_hash;   /* applied to shadow */
         char *new_password; /* shown once; wiped */
         char *new_api_key;  /* shown once; wiped */
+        /* still valid credentials a run cut short left in initial-credentials
+         * before it could show them; wiped */
+        char *carried_password, *carried_api_key;
         bool ca_created, cert_issued, ssh_created;
 } Run;
 
@@ -43,6 +46,8 @@ static void run_done(Run *run) {
         free(run->admin_hash);
         run->new_password = erase_and_free(run->new_password);
         run->new_api_key = erase_and_free(run->new_api_key);
+        run->carried_password = erase_and_free(run->carried_password);
+        run->carried_api_key = erase_and_free(run->carried_api_key);
 }
 
 static const char *const step_names[] = {
@@ -94,9 +99,47 @@ static int read_secret_line(int rootfd, const char *path, char **ret) {
         return 0;
 }
 
-/* initial-credentials in the run dir: only what was made in this run. It
- * is written before the matching persistent file, so a run cut short never
- * keeps a credential that nobody was shown. */
+/* The value of "KEY=value" at the start of a line of text, or NULL. */
+static char *credential_value(const char *text, const char *key) {
+        size_t n = strlen(key);
+
+        for (const char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
+                if (strncmp(l, key, n) == 0 && l[n] == '=')
+                        return strndup(l + n + 1, strcspn(l + n + 1, "\n"));
+        return NULL;
+}
+
+/* A run cut short may have put credentials into initial-credentials (and
+ * their hash or key into the persistent files) without showing them. Keep
+ * those that are still in force, so they reach the console and the wizard
+ * instead of being lost. */
+static void carry_over_credentials(Run *run) {
+        _cleanup_erase_free_ char *text = NULL, *key = NULL;
+
+        if (read_full_file_beneath(run->o->run_fd, FIRSTBOOT_CREDENTIALS, 4096, READ_FULL_SECRET, &text,
+                                   NULL) < 0)
+                return;
+        if (!run->new_password && !run->carried_password && run->admin_hash) {
+                char *p = credential_value(text, "NEURALDRIVE_ADMIN_PASSWORD");
+                if (p && secrets_verify_password(p, run->admin_hash) == 1)
+                        run->carried_password = p;
+                else
+                        erase_and_free(p);
+        }
+        if (!run->new_api_key && !run->carried_api_key &&
+            read_secret_line(run->o->root_fd, FIRSTBOOT_API_KEY, &key) >= 0) {
+                char *k = credential_value(text, "NEURALDRIVE_API_KEY");
+                if (k && streq(k, key))
+                        run->carried_api_key = k;
+                else
+                        erase_and_free(k);
+        }
+}
+
+/* initial-credentials in the run dir: what was made in this run, plus what
+ * an interrupted run made and nobody saw. It is written before the matching
+ * persistent file, so a run cut short never keeps a credential that is
+ * nowhere to be read. */
 static int write_credentials(Run *run) {
         _cleanup_erase_free_ char *text = NULL;
         size_t size = 0;
@@ -104,17 +147,21 @@ static int write_credentials(Run *run) {
 
         if (!run->new_password && !run->new_api_key)
                 return 0;
+        carry_over_credentials(run);
+        const char *password = run->new_password ?: run->carried_password;
+        const char *api_key = run->new_api_key ?: run->carried_api_key;
+
         FILE *f = open_memstream(&text, &size);
         if (!f)
                 return -ENOMEM;
         fputs("# NeuralDrive credentials made at this boot. Shown once; the setup wizard removes this "
               "file.\n",
               f);
-        if (run->new_password)
+        if (password)
                 fprintf(f, "NEURALDRIVE_ADMIN_USER=%s\nNEURALDRIVE_ADMIN_PASSWORD=%s\n", USERS_ADMIN_NAME,
-                        run->new_password);
-        if (run->new_api_key)
-                fprintf(f, "NEURALDRIVE_API_KEY=%s\n", run->new_api_key);
+                        password);
+        if (api_key)
+                fprintf(f, "NEURALDRIVE_API_KEY=%s\n", api_key);
         if (fclose(f) != 0)
                 return -ENOMEM;
         r = write_file_atomic(run->o->run_fd, FIRSTBOOT_CREDENTIALS, text, size, 0600, owner(run, 0),
@@ -340,17 +387,20 @@ static void show(Run *run) {
 
         if (!run->new_password && !run->new_api_key && !run->ca_created && !run->ssh_created)
                 return;
+        carry_over_credentials(run);
+        const char *password = run->new_password ?: run->carried_password;
+        const char *api_key = run->new_api_key ?: run->carried_api_key;
+
         fputs("\n==== NeuralDrive ====\n", f);
-        if (run->new_password)
-                fprintf(f, "Admin user:      %s\nAdmin password:  %s\n", USERS_ADMIN_NAME,
-                        run->new_password);
-        if (run->new_api_key)
-                fprintf(f, "API key:         %s\n", run->new_api_key);
+        if (password)
+                fprintf(f, "Admin user:      %s\nAdmin password:  %s\n", USERS_ADMIN_NAME, password);
+        if (api_key)
+                fprintf(f, "API key:         %s\n", api_key);
         if ((v = state_get(&run->state, STATE_CA_FINGERPRINT)))
                 fprintf(f, "CA fingerprint (SHA-256): %s\n", v);
         if ((v = state_get(&run->state, STATE_SSH_ED25519_FINGERPRINT)))
                 fprintf(f, "SSH host key (ED25519):   %s\n", v);
-        if (run->new_password || run->new_api_key)
+        if (password || api_key)
                 fprintf(f, "These credentials are shown once (also in /run/%s until setup).\n",
                         FIRSTBOOT_CREDENTIALS);
         fputs("=====================\n\n", f);
