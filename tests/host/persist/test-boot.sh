@@ -273,6 +273,21 @@ check "reason: symlink" grep -q "persistence.conf is a symlink" <<<"$(json .reas
 check "volume unmounted again" [ -z "$(fstype_of "$R/neuraldrive/persist")" ]
 shutdown_boot b7
 
+# --- 7b: a volume e2fsck -p cannot repair -------------------------------------
+echo "== volume with errors e2fsck -p refuses to fix"
+make_disk d7b nd-system:16 nd-persist:24
+put_system "${DISK}p1"
+make_volume "${DISK}p2"
+debugfs -w -R "clri <2>" "${DISK}p2" >/dev/null 2>&1       # root directory inode wiped
+debugfs -w -R "ssv state 2" "${DISK}p2" >/dev/null 2>&1     # and the kernel's "has errors" mark
+boot b7b "boot=neuraldrive" "${DISK}p1,${DISK}p2" --test-allow-unencrypted
+check "boot exits 0" [ "$RC" = 0 ]
+check "state degraded, says why" grep -q "errors e2fsck -p cannot repair" <<<"$(json .reason)"
+check "volume not mounted" [ -z "$(fstype_of "$R/neuraldrive/persist")" ]
+check "volume not modified into a fresh one (root inode still cleared)" \
+    bash -c "e2fsck -n '${DISK}p2' >/dev/null 2>&1; [ \$? -ge 4 ]"
+shutdown_boot b7b
+
 # --- 8: LUKS2 volume with a key file (no device-mapper here) -----------------
 echo "== LUKS2 volume, key file on a USB-like medium"
 make_disk d8 nd-system:16 nd-persist:24
