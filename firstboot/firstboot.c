@@ -360,8 +360,12 @@ static int step_ssh(Run *run) {
         if ((r > 0 || !state_get(&run->state, STATE_SSH_HOST_KEY_CREATED)) &&
             (r = set_state(run, STATE_SSH_HOST_KEY_CREATED, run->now)) < 0)
                 return r;
-        if (ssh_fingerprint(run->o->root_fd, SSH_ED25519_PUB, fp) >= 0)
-                return set_state(run, STATE_SSH_ED25519_FINGERPRINT, fp);
+        if (ssh_fingerprint(run->o->root_fd, SSH_ED25519_PUB, fp) >= 0 &&
+            (r = set_state(run, STATE_SSH_ED25519_FINGERPRINT, fp)) < 0)
+                return r;
+        if (ssh_fingerprint(run->o->root_fd, SSH_ECDSA_PUB, fp) >= 0 &&
+            (r = set_state(run, STATE_SSH_ECDSA_FINGERPRINT, fp)) < 0)
+                return r;
         return 0;
 }
 
@@ -400,6 +404,8 @@ static void show(Run *run) {
                 fprintf(f, "CA fingerprint (SHA-256): %s\n", v);
         if ((v = state_get(&run->state, STATE_SSH_ED25519_FINGERPRINT)))
                 fprintf(f, "SSH host key (ED25519):   %s\n", v);
+        if ((v = state_get(&run->state, STATE_SSH_ECDSA_FINGERPRINT)))
+                fprintf(f, "SSH host key (ECDSA):     %s\n", v);
         if (password || api_key)
                 fprintf(f, "These credentials are shown once (also in /run/%s until setup).\n",
                         FIRSTBOOT_CREDENTIALS);

@@ -11,7 +11,7 @@
  *   /etc/neuraldrive/api.key                        0600 neuraldrive-api
  *   /etc/neuraldrive/caddy.env                      0600 root
  *   /etc/neuraldrive/tls/{neuraldrive-ca.crt,ca.key,server.crt,server.key}
- *   /etc/neuraldrive/ssh/ssh_host_ed25519_key{,.pub} 0600 / 0644 root
+ *   /etc/neuraldrive/ssh/ssh_host_{ed25519,ecdsa}_key{,.pub} 0600 / 0644 root
  *   /etc/neuraldrive/firstboot.state                0644 root (written last)
  * Volatile: /etc/{passwd,group,shadow,gshadow,machine-id,hostname} and
  * <run-dir>/neuraldrive/initial-credentials (0600 root). */

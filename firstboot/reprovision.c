@@ -39,6 +39,8 @@ static const struct {
         { REPROVISION_ADMIN, "admin-password.hash" },
         { REPROVISION_SSH, "ssh/ssh_host_ed25519_key" },
         { REPROVISION_SSH, "ssh/ssh_host_ed25519_key.pub" },
+        { REPROVISION_SSH, "ssh/ssh_host_ecdsa_key" },
+        { REPROVISION_SSH, "ssh/ssh_host_ecdsa_key.pub" },
 };
 
 int reprovision_parse(const char *list, unsigned *ret) {

@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/ec.h>
 #include <openssl/evp.h>
 
 #include "fileio.h"
@@ -97,35 +100,19 @@ static int armor(const Buf *raw, char **ret, size_t *ret_size) {
         return 0;
 }
 
-static void ed25519_pub_blob(Buf *b, const uint8_t pub[32]) {
-        buf_cstring(b, "ssh-ed25519");
-        buf_string(b, pub, 32);
-}
-
-/* Builds the openssh-key-v1 file for an Ed25519 key (PROTOCOL.key). */
-static int format_private_key(EVP_PKEY *k, char **ret, size_t *ret_size) {
-        _cleanup_(buf_done) Buf file = {}, pub = {}, priv = {};
-        uint8_t pk[32], sk[64];
-        size_t pkl = 32, skl = 32;
+/* Wraps one key into the openssh-key-v1 container (PROTOCOL.key): pub is
+ * its public key blob, fields the type-specific private fields. */
+static int wrap_key(const Buf *pub, const Buf *fields, char **ret, size_t *ret_size) {
+        _cleanup_(buf_done) Buf file = {}, priv = {};
         uint32_t check;
         int r;
 
-        if (EVP_PKEY_get_raw_public_key(k, pk, &pkl) != 1 || pkl != 32 ||
-            EVP_PKEY_get_raw_private_key(k, sk, &skl) != 1 || skl != 32)
-                return -EIO;
-        memcpy(sk + 32, pk, 32); /* OpenSSH keeps seed || public key */
-
         r = random_bytes(&check, sizeof check);
         if (r < 0)
-                goto finish;
-
-        ed25519_pub_blob(&pub, pk);
-
+                return r;
         buf_u32(&priv, check);
         buf_u32(&priv, check);
-        buf_cstring(&priv, "ssh-ed25519");
-        buf_string(&priv, pk, 32);
-        buf_string(&priv, sk, 64);
+        buf_put(&priv, fields->data, fields->size);
         buf_cstring(&priv, KEY_COMMENT);
         for (uint8_t pad = 1; priv.size % 8 != 0; pad++)
                 buf_put(&priv, &pad, 1);
@@ -135,17 +122,90 @@ static int format_private_key(EVP_PKEY *k, char **ret, size_t *ret_size) {
         buf_cstring(&file, "none");
         buf_cstring(&file, "");
         buf_u32(&file, 1);
-        buf_string(&file, pub.data, pub.size);
+        buf_string(&file, pub->data, pub->size);
         buf_string(&file, priv.data, priv.size);
-        if (file.failed || pub.failed || priv.failed) {
-                r = -ENOMEM;
-                goto finish;
-        }
-        r = armor(&file, ret, ret_size);
-finish:
+        if (file.failed || priv.failed)
+                return -ENOMEM;
+        return armor(&file, ret, ret_size);
+}
+
+/* A new Ed25519 key in openssh-key-v1 format. */
+static int generate_ed25519(char **ret, size_t *ret_size) {
+        _cleanup_(EVP_PKEY_freep) EVP_PKEY *k = NULL;
+        _cleanup_(buf_done) Buf pub = {}, fields = {};
+        uint8_t pk[32], sk[64];
+        size_t pkl = 32, skl = 32;
+        int r;
+
+        k = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
+        if (!k)
+                return -EIO;
+        if (EVP_PKEY_get_raw_public_key(k, pk, &pkl) != 1 || pkl != 32 ||
+            EVP_PKEY_get_raw_private_key(k, sk, &skl) != 1 || skl != 32)
+                return -EIO;
+        memcpy(sk + 32, pk, 32); /* OpenSSH keeps seed || public key */
+
+        buf_cstring(&pub, "ssh-ed25519");
+        buf_string(&pub, pk, 32);
+        buf_cstring(&fields, "ssh-ed25519");
+        buf_string(&fields, pk, 32);
+        buf_string(&fields, sk, 64);
         secure_erase(sk, sizeof sk);
+        if (pub.failed || fields.failed)
+                return -ENOMEM;
+        r = wrap_key(&pub, &fields, ret, ret_size);
         return r;
 }
+
+/* A new ECDSA P-256 key in openssh-key-v1 format. */
+static int generate_ecdsa(char **ret, size_t *ret_size) {
+        _cleanup_(EVP_PKEY_freep) EVP_PKEY *k = NULL;
+        _cleanup_(buf_done) Buf pub = {}, fields = {};
+        BIGNUM *d = NULL;
+        uint8_t q[65], mp[33];
+        size_t ql = 0;
+        int r;
+
+        k = EVP_EC_gen("P-256");
+        if (!k)
+                return -EIO;
+        if (EVP_PKEY_get_octet_string_param(k, OSSL_PKEY_PARAM_PUB_KEY, q, sizeof q, &ql) != 1 || ql != 65 ||
+            q[0] != 0x04 || EVP_PKEY_get_bn_param(k, OSSL_PKEY_PARAM_PRIV_KEY, &d) != 1)
+                return -EIO;
+        /* SSH mpint: big-endian, minimal, a leading zero when the top bit is set */
+        int n = BN_num_bytes(d);
+        if (n <= 0 || n > 32 || BN_bn2bin(d, mp + 1) != n) {
+                BN_clear_free(d);
+                return -EIO;
+        }
+        BN_clear_free(d);
+        mp[0] = 0;
+        bool pad = mp[1] & 0x80;
+
+        buf_cstring(&pub, "ecdsa-sha2-nistp256");
+        buf_cstring(&pub, "nistp256");
+        buf_string(&pub, q, ql);
+        buf_cstring(&fields, "ecdsa-sha2-nistp256");
+        buf_cstring(&fields, "nistp256");
+        buf_string(&fields, q, ql);
+        buf_string(&fields, pad ? mp : mp + 1, (size_t) n + pad);
+        secure_erase(mp, sizeof mp);
+        if (pub.failed || fields.failed)
+                return -ENOMEM;
+        r = wrap_key(&pub, &fields, ret, ret_size);
+        return r;
+}
+
+typedef struct HostKeyType {
+        const char *name;
+        const char *key_path, *pub_path;
+        int (*generate)(char **ret, size_t *ret_size);
+} HostKeyType;
+
+static const HostKeyType host_key_types[] = {
+        { "ED25519", SSH_ED25519_KEY, SSH_ED25519_PUB, generate_ed25519 },
+        { "ECDSA", SSH_ECDSA_KEY, SSH_ECDSA_PUB, generate_ecdsa },
+};
 
 /* ---- parsing ---- */
 
@@ -272,63 +332,66 @@ int ssh_format_public_key(const uint8_t *blob, size_t size, const char *comment,
         return 0;
 }
 
-static int read_pub_blob(int rootfd, uint8_t **ret, size_t *ret_size) {
+static int read_pub_blob(int rootfd, const char *path, uint8_t **ret, size_t *ret_size) {
         _cleanup_erase_free_ char *text = NULL;
         size_t size;
         int r;
 
-        r = read_full_file_beneath(rootfd, SSH_ED25519_KEY, 64 * 1024, READ_FULL_SECRET, &text, &size);
+        r = read_full_file_beneath(rootfd, path, 64 * 1024, READ_FULL_SECRET, &text, &size);
         if (r < 0)
                 return r;
         return ssh_parse_private_key(text, size, ret, ret_size);
 }
 
-static int write_new_key(int rootfd, uid_t uid, gid_t gid) {
-        _cleanup_(EVP_PKEY_freep) EVP_PKEY *k = NULL;
-        _cleanup_erase_free_ char *text = NULL;
-        size_t size;
-        int r;
-
-        k = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
-        if (!k)
-                return -EIO;
-        r = format_private_key(k, &text, &size);
-        if (r < 0)
-                return r;
-        return write_file_atomic(rootfd, SSH_ED25519_KEY, text, size, 0600, uid, gid,
-                                 WRITE_ATOMIC_MKDIR_PARENTS);
-}
-
-int ssh_ensure_host_keys(int rootfd, bool force, bool chown_files) {
+static int ensure_host_key(int rootfd, const HostKeyType *t, bool force, uid_t uid, gid_t gid) {
         _cleanup_free_ uint8_t *blob = NULL;
         _cleanup_free_ char *pub = NULL;
-        uid_t uid = chown_files ? 0 : (uid_t) -1;
-        gid_t gid = chown_files ? 0 : (gid_t) -1;
         bool created = false;
         size_t size;
         int r;
 
-        r = force ? -ENOENT : read_pub_blob(rootfd, &blob, &size);
+        r = force ? -ENOENT : read_pub_blob(rootfd, t->key_path, &blob, &size);
         if (r < 0) {
+                _cleanup_erase_free_ char *text = NULL;
+                size_t text_size;
+
                 if (r != -ENOENT)
-                        log_warning_errno(r, "Failed to read '%s' (%m), making a new host key",
-                                          SSH_ED25519_KEY);
-                r = write_new_key(rootfd, uid, gid);
+                        log_warning_errno(r, "Failed to read '%s' (%m), making a new host key", t->key_path);
+                r = t->generate(&text, &text_size);
                 if (r < 0)
-                        return log_error_errno(r, "Failed to write '%s': %m", SSH_ED25519_KEY);
+                        return log_error_errno(r, "Failed to generate the %s host key: %m", t->name);
+                r = write_file_atomic(rootfd, t->key_path, text, text_size, 0600, uid, gid,
+                                      WRITE_ATOMIC_MKDIR_PARENTS);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to write '%s': %m", t->key_path);
                 created = true;
-                r = read_pub_blob(rootfd, &blob, &size);
+                r = ssh_parse_private_key(text, text_size, &blob, &size);
                 if (r < 0)
-                        return log_error_errno(r, "Failed to read back '%s': %m", SSH_ED25519_KEY);
+                        return log_error_errno(r, "Failed to read back '%s': %m", t->key_path);
         }
 
         r = ssh_format_public_key(blob, size, KEY_COMMENT, &pub);
         if (r < 0)
-                return log_error_errno(r, "Failed to format the public host key: %m");
-        r = write_file_atomic(rootfd, SSH_ED25519_PUB, pub, strlen(pub), 0644, uid, gid,
+                return log_error_errno(r, "Failed to format the public key of '%s': %m", t->key_path);
+        r = write_file_atomic(rootfd, t->pub_path, pub, strlen(pub), 0644, uid, gid,
                               WRITE_ATOMIC_MKDIR_PARENTS | WRITE_ATOMIC_SKIP_UNCHANGED);
         if (r < 0)
-                return log_error_errno(r, "Failed to write '%s': %m", SSH_ED25519_PUB);
+                return log_error_errno(r, "Failed to write '%s': %m", t->pub_path);
+        return created;
+}
+
+int ssh_ensure_host_keys(int rootfd, bool force, bool chown_files) {
+        uid_t uid = chown_files ? 0 : (uid_t) -1;
+        gid_t gid = chown_files ? 0 : (gid_t) -1;
+        bool created = false;
+        int r;
+
+        for (size_t i = 0; i < ELEMENTSOF(host_key_types); i++) {
+                r = ensure_host_key(rootfd, &host_key_types[i], force, uid, gid);
+                if (r < 0)
+                        return r;
+                created = created || r > 0;
+        }
         return created;
 }
 

@@ -6,7 +6,7 @@
  * drop-in (HostKey /etc/neuraldrive/ssh/ssh_host_ed25519_key).
  *
  * The private key is written in OpenSSH's own "openssh-key-v1" format
- * (unencrypted), built here from an OpenSSL Ed25519 key, so no ssh-keygen
+ * (unencrypted), built here from OpenSSL Ed25519 / P-256 keys, so no ssh-keygen
  * process runs at boot. */
 
 #include <stdbool.h>
@@ -16,12 +16,14 @@
 #define SSH_DIR "/etc/neuraldrive/ssh"
 #define SSH_ED25519_KEY SSH_DIR "/ssh_host_ed25519_key"
 #define SSH_ED25519_PUB SSH_DIR "/ssh_host_ed25519_key.pub"
+#define SSH_ECDSA_KEY SSH_DIR "/ssh_host_ecdsa_key"
+#define SSH_ECDSA_PUB SSH_DIR "/ssh_host_ecdsa_key.pub"
 #define SSH_FINGERPRINT_MAX 64
 
-/* Makes sure the ed25519 host key and its .pub exist (0600 / 0644 root).
- * A missing or unreadable private key (or force) gives a new pair; a
- * missing or stale .pub is rebuilt from the private key. Returns 1 when a
- * new key was made, 0 otherwise, or a negative errno. */
+/* Makes sure the Ed25519 and ECDSA P-256 host keys and their .pub files
+ * exist (0600 / 0644 root). A missing or unreadable private key (or force)
+ * gives a new pair; a missing or stale .pub is rebuilt from the private
+ * key. Returns 1 when a new key was made, 0 otherwise, or a negative errno. */
 int ssh_ensure_host_keys(int rootfd, bool force, bool chown_files);
 
 /* The "SHA256:..." fingerprint (as ssh-keygen -l prints it) of the public

@@ -96,6 +96,8 @@ if [ "$(id -u)" = 0 ] && command -v sshd >/dev/null && command -v unshare >/dev/
         echo "HostKey $key" > "$work/sshd_config"
     fi
     grep -q "^HostKey $key\$" "$work/sshd_config" || fail "drop-in has no HostKey line for the key"
+    grep -q "^HostKey .*ecdsa" "$work/sshd_config" ||
+        echo "HostKey $root/etc/neuraldrive/ssh/ssh_host_ecdsa_key" >> "$work/sshd_config"
     # sshd -t wants /run/sshd: give it one in a private mount namespace
     unshare --mount sh -c "mount -t tmpfs tmpfs /run && mkdir -m 0755 /run/sshd && \
         $(command -v sshd) -t -f '$work/sshd_config'" || fail "sshd -t rejected the configuration/host key"

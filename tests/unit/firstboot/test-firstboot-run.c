@@ -242,6 +242,8 @@ static void assert_consistent(Env *e) {
         assert_file(s, "/root/etc/neuraldrive/tls/server.key", 0640, 0, USERS_CADDY_UID);
         assert_file(s, "/root/etc/neuraldrive/ssh/ssh_host_ed25519_key", 0600, 0, 0);
         assert_file(s, "/root/etc/neuraldrive/ssh/ssh_host_ed25519_key.pub", 0644, 0, 0);
+        assert_file(s, "/root/etc/neuraldrive/ssh/ssh_host_ecdsa_key", 0600, 0, 0);
+        assert_file(s, "/root/etc/neuraldrive/ssh/ssh_host_ecdsa_key.pub", 0644, 0, 0);
         assert_file(s, "/root/etc/neuraldrive/admin-password.hash", 0600, 0, 0);
         assert_file(s, "/root/etc/neuraldrive/machine-id", 0644, 0, 0);
         assert_file(s, "/root/etc/neuraldrive/hostname", 0644, 0, 0);
@@ -298,12 +300,15 @@ static void assert_consistent(Env *e) {
                         "openssl pkey -in ca.key -pubout > '%s/pub2' && cmp -s '%s/pub1' '%s/pub2'",
                         e->root, tls, e->dir, e->dir, e->dir, e->dir, e->dir, e->dir, e->dir, e->dir),
                 0);
+        /* each host key signs, and its .pub verifies the signature */
         if (fbt_have("ssh-keygen"))
                 assert_int_equal(
-                        fbt_run("cd '%s/etc/neuraldrive/ssh' && ssh-keygen -y -f ssh_host_ed25519_key | "
-                                "cut -d' ' -f1,2 > '%s/k1' && cut -d' ' -f1,2 ssh_host_ed25519_key.pub > "
-                                "'%s/k2' && cmp -s '%s/k1' '%s/k2'",
-                                e->root, e->dir, e->dir, e->dir, e->dir),
+                        fbt_run("cd '%s/etc/neuraldrive/ssh' && echo msg > '%s/msg' && "
+                                "for k in ssh_host_ed25519_key ssh_host_ecdsa_key; do "
+                                "rm -f '%s/msg.sig' && ssh-keygen -q -Y sign -f $k -n nd '%s/msg' && "
+                                "ssh-keygen -Y check-novalidate -n nd -f $k.pub -s '%s/msg.sig' "
+                                "< '%s/msg' >/dev/null || exit 1; done",
+                                e->root, e->dir, e->dir, e->dir, e->dir, e->dir),
                         0);
 
         /* the state file's fingerprints are the files' */
@@ -437,6 +442,10 @@ static void test_delete_one_regenerates_dependents(void **state) {
                   "/root/etc/shadow,/root/etc/neuraldrive/admin-password.hash,/root/etc/neuraldrive/"
                   "firstboot.state,"
                   "/run/neuraldrive/initial-credentials" },
+                { "etc/neuraldrive/ssh/ssh_host_ecdsa_key",
+                  "/root/etc/neuraldrive/ssh/ssh_host_ecdsa_key.pub,/root/etc/neuraldrive/ssh/"
+                  "ssh_host_ecdsa_key,"
+                  "/root/etc/neuraldrive/firstboot.state" },
                 { "etc/neuraldrive/firstboot.state", "/root/etc/neuraldrive/firstboot.state" },
                 { "etc/machine-id", "/root/etc/machine-id" },
         };
