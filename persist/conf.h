@@ -65,6 +65,8 @@ int conf_parse(const char *text, size_t size, PersistenceConf *ret);
  * 0 or -ENOMEM. */
 int conf_default(PersistenceConf *ret);
 
+/* Frees entries and problems and zeroes c; accepts a zeroed c. */
 void conf_done(PersistenceConf *c);
 
+/* "union" or "bind". Returns a static string. */
 const char *conf_mode_to_string(ConfMode m);

@@ -84,8 +84,10 @@ int device_spec_parse(const char *s, DeviceSpec *ret);
  * there is no ":/" (only *ret_device is set, to a copy of s), or -ENOMEM. */
 int config_split_device_path(const char *s, char **ret_device, char **ret_path);
 
-/* Human-readable form of a spec ("PARTLABEL=nd-system"); "(none)" for NONE.
- * Returns a static or spec-owned string. */
+/* The name of a spec type as written on the command line ("LABEL",
+ * "PARTLABEL", "UUID", "PARTUUID"; "path" for /dev/..., "(none)"). Returns a
+ * static string. */
 const char *device_spec_type_to_string(DeviceSpecType t);
 
+/* "auto", "off", "create" or "device". Returns a static string. */
 const char *persist_mode_to_string(PersistMode m);

@@ -45,4 +45,6 @@ int image_mount_root(const char *nd_dir, const char *target);
  * Returns a heap string or NULL on OOM. */
 char *image_describe_search(const PersistConfig *cfg);
 
+/* Frees the strings of img and zeroes it (mounts are left alone: they are
+ * the boot's result). Accepts a zeroed img. */
 void system_image_done(SystemImage *img);

@@ -15,7 +15,8 @@
  * errno (the mount(2) error when the syscall was made). */
 int mount_libmount(const char *source, const char *target, const char *fstype, const char *options);
 
-/* Writes "/proc/self/fd/<fd>" into buf (at least MOUNT_FD_PATH_MAX bytes). */
+/* Writes "/proc/self/fd/<fd>" into buf (at least MOUNT_FD_PATH_MAX bytes)
+ * and returns buf. */
 #define MOUNT_FD_PATH_MAX 32
 char *mount_fd_path(int fd, char buf[static MOUNT_FD_PATH_MAX]);
 

@@ -38,6 +38,7 @@ typedef struct DeviceList {
  * for a node that cannot be opened or is not a block device. */
 int probe_device(const char *node, BlockDevice *ret);
 
+/* Frees the strings of d and zeroes it; accepts a zeroed d. */
 void block_device_done(BlockDevice *d);
 
 /* Probes the block devices of the machine (libudev enumeration; devices of
@@ -46,6 +47,7 @@ void block_device_done(BlockDevice *d);
  * Fills *ret (release with device_list_done()); returns 0 or -ENOMEM. */
 int probe_scan(char *const *allowed, DeviceList *ret);
 
+/* Frees every device of l and the array; accepts a zeroed l. */
 void device_list_done(DeviceList *l);
 
 /* True when d is what spec names (DEVICE_SPEC_PATH compares device numbers,

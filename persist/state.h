@@ -65,6 +65,7 @@ typedef struct BootState {
         size_t n_skipped;
 } BootState;
 
+/* "active", "degraded" or "disabled". Returns a static string. */
 const char *persist_state_to_string(PersistState s);
 
 /* Sets state and reason (copied, printf-style). Returns 0 or -ENOMEM. */
@@ -82,4 +83,5 @@ int state_to_json(const BootState *s, char **ret);
  * negative errno. */
 int state_write(const BootState *s, const char *nd_dir);
 
+/* Frees everything s holds and resets it (encrypted = -1). */
 void boot_state_done(BootState *s);
