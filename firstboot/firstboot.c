@@ -389,7 +389,10 @@ static void show(Run *run) {
         FILE *f = run->o->console ?: stdout;
         const char *v;
 
-        if (!run->new_password && !run->new_api_key && !run->ca_created && !run->ssh_created)
+        bool rotated_cert = run->cert_issued && (run->o->reprovision & REPROVISION_TLS);
+
+        if (!run->new_password && !run->new_api_key && !run->ca_created && !run->ssh_created &&
+            !rotated_cert)
                 return;
         carry_over_credentials(run);
         const char *password = run->new_password ?: run->carried_password;
@@ -402,6 +405,8 @@ static void show(Run *run) {
                 fprintf(f, "API key:         %s\n", api_key);
         if ((v = state_get(&run->state, STATE_CA_FINGERPRINT)))
                 fprintf(f, "CA fingerprint (SHA-256): %s\n", v);
+        if (rotated_cert && (v = state_get(&run->state, STATE_SERVER_CERT_FINGERPRINT)))
+                fprintf(f, "New server certificate (SHA-256): %s\n", v);
         if ((v = state_get(&run->state, STATE_SSH_ED25519_FINGERPRINT)))
                 fprintf(f, "SSH host key (ED25519):   %s\n", v);
         if ((v = state_get(&run->state, STATE_SSH_ECDSA_FINGERPRINT)))

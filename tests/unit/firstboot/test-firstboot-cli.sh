@@ -56,6 +56,11 @@ newkey=$(cat "$root/etc/neuraldrive/api.key")
 [ "$newkey" != "$key" ] || fail "recovery did not rotate the API key"
 grep -q "$newkey" "$work/console3" || fail "new key not shown"
 grep -q "^NEURALDRIVE_API_KEY=$newkey\$" "$root/etc/neuraldrive/caddy.env" || fail "caddy.env not updated"
+# recovery of tls: a new server certificate, announced with its fingerprint
+"$tool" --reprovision=tls --root "$root" --run-dir "$run" --cmdline "$work/cmdline" > "$work/console4"
+fp=$(openssl x509 -in "$root/etc/neuraldrive/tls/server.crt" -noout -fingerprint -sha256 | cut -d= -f2)
+grep -q "New server certificate (SHA-256): $fp" "$work/console4" || fail "new certificate not announced"
+ls -d "$root"/etc/neuraldrive/backup/*/tls >/dev/null || fail "no backup of the old certificate"
 # a malformed recovery list changes nothing
 echo "neuraldrive.recovery=everything" > "$work/cmdline-bad"
 "$tool" --root "$root" --run-dir "$run" --cmdline "$work/cmdline-bad" 2>/dev/null
