@@ -448,6 +448,10 @@ static void test_delete_one_regenerates_dependents(void **state) {
                   "/root/etc/neuraldrive/firstboot.state" },
                 { "etc/neuraldrive/firstboot.state", "/root/etc/neuraldrive/firstboot.state" },
                 { "etc/machine-id", "/root/etc/machine-id" },
+                { "etc/hostname", "/root/etc/hostname" },
+                /* the persistent copy comes back from the root's own */
+                { "etc/neuraldrive/machine-id", "/root/etc/neuraldrive/machine-id" },
+                { "etc/neuraldrive/hostname", "/root/etc/neuraldrive/hostname" },
         };
 
         for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
