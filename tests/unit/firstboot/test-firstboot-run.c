@@ -449,7 +449,8 @@ static void test_delete_one_regenerates_dependents(void **state) {
                 { "etc/neuraldrive/firstboot.state", "/root/etc/neuraldrive/firstboot.state" },
                 { "etc/machine-id", "/root/etc/machine-id" },
                 { "etc/hostname", "/root/etc/hostname" },
-                /* the persistent copy comes back from the root's own */
+                /* the persistent machine-id is adopted back from /etc/machine-id, the
+                 * host name comes back as the default it already was */
                 { "etc/neuraldrive/machine-id", "/root/etc/neuraldrive/machine-id" },
                 { "etc/neuraldrive/hostname", "/root/etc/neuraldrive/hostname" },
         };
