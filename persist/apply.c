@@ -61,8 +61,10 @@ static int open_volume_dir(int volume_fd, const char *source, int like_fd) {
         if (fd < 0 || like_fd < 0 || fstat(like_fd, &st) < 0)
                 return fd;
         if (fchown(fd, st.st_uid, st.st_gid) < 0 || fchmod(fd, st.st_mode & 07777) < 0)
-                log_debug_errno(errno, "Failed to copy the owner/mode of the root's directory to the "
-                                       "volume's '%s', ignoring: %m", source);
+                log_debug_errno(errno,
+                                "Failed to copy the owner/mode of the root's directory to the "
+                                "volume's '%s', ignoring: %m",
+                                source);
         return fd;
 }
 
@@ -91,8 +93,9 @@ static int mount_union(const ApplyContext *ctx, const ConfEntry *e, int target_f
                 return -ENOMEM;
         work_fd = open_dir_beneath(ctx->volume_fd, work_path, true, 0700);
         if (work_fd < 0) {
-                *ret_reason = reason_for(work_fd, "a symlink on the volume is in the way of the work directory",
-                                         "the work directory on the volume cannot be created");
+                *ret_reason =
+                        reason_for(work_fd, "a symlink on the volume is in the way of the work directory",
+                                   "the work directory on the volume cannot be created");
                 return work_fd;
         }
 
@@ -113,8 +116,7 @@ static int mount_bind(int target_fd, int source_fd, const char **ret_reason) {
         /* A detached copy of the volume directory gets its flags before it
          * becomes visible anywhere, then is moved onto the target. */
         tree_fd = open_tree(source_fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
-        if (tree_fd < 0 ||
-            mount_setattr(tree_fd, "", AT_EMPTY_PATH, &attr, sizeof attr) < 0 ||
+        if (tree_fd < 0 || mount_setattr(tree_fd, "", AT_EMPTY_PATH, &attr, sizeof attr) < 0 ||
             move_mount(tree_fd, "", target_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0) {
                 *ret_reason = "the bind mount failed";
                 return negative_errno();

@@ -75,7 +75,8 @@ static int volume_match(const DeviceList *l, void *userdata) {
                         continue;
                 if (s->n_candidates++ > 0) {
                         log_warning("More than one persistence volume on the boot device, using '%s', "
-                                    "ignoring '%s'.", s->found.node, d->node);
+                                    "ignoring '%s'.",
+                                    s->found.node, d->node);
                         continue;
                 }
                 s->found.node = strdup(d->node);
@@ -216,8 +217,10 @@ static int unlock_volume(const AttachContext *ctx, const char *node, const char 
                         log_warning("The key file '%s' does not unlock '%s', asking for the passphrase.",
                                     cfg->keyfile_path, node);
                 } else
-                        log_warning_errno(r, "Failed to read the key file '%s' from %s=%s: %m; asking "
-                                             "for the passphrase.", cfg->keyfile_path,
+                        log_warning_errno(r,
+                                          "Failed to read the key file '%s' from %s=%s: %m; asking "
+                                          "for the passphrase.",
+                                          cfg->keyfile_path,
                                           device_spec_type_to_string(cfg->keyfile_device.type),
                                           cfg->keyfile_device.value);
         }
@@ -227,10 +230,11 @@ static int unlock_volume(const AttachContext *ctx, const char *node, const char 
                 char *pw = NULL;
                 size_t size = 0;
 
-                snprintf(prompt, sizeof prompt, "\nNeuralDrive: passphrase for the persistence volume %s%s: ",
-                         node, i > 1 ? " (again)" : "");
-                r = unlock_ask_passphrase(cfg->consoles, cfg->n_consoles, prompt, cfg->persist_timeout,
-                                          &pw, &size);
+                snprintf(prompt, sizeof prompt,
+                         "\nNeuralDrive: passphrase for the persistence volume %s%s: ", node,
+                         i > 1 ? " (again)" : "");
+                r = unlock_ask_passphrase(cfg->consoles, cfg->n_consoles, prompt, cfg->persist_timeout, &pw,
+                                          &size);
                 if (r == -ETIMEDOUT) {
                         *ret_reason = "no passphrase was typed in time";
                         return r;
@@ -315,7 +319,8 @@ static int load_conf(int volume_fd, BootState *state, PersistenceConf *ret) {
         r = read_full_file_beneath(volume_fd, CONF_FILE_NAME, CONF_SIZE_MAX, 0, &text, &size);
         if (r == -ENOENT) {
                 log_notice("No %s on the volume, persisting the default set: /etc/neuraldrive, "
-                           "/var/lib/neuraldrive, /var/log/neuraldrive, /home.", CONF_FILE_NAME);
+                           "/var/lib/neuraldrive, /var/log/neuraldrive, /home.",
+                           CONF_FILE_NAME);
                 return conf_default(ret);
         }
         if (r < 0)
@@ -366,13 +371,14 @@ static int apply_conf(const AttachContext *ctx, const char *mountpoint, BootStat
                 return r;
         if (r < 0) {
                 log_error_errno(r, "Failed to read '%s/%s': %m", mountpoint, CONF_FILE_NAME);
-                *ret_reason = r == -ELOOP ? "persistence.conf is a symlink"
-                                          : "persistence.conf cannot be read";
+                *ret_reason =
+                        r == -ELOOP ? "persistence.conf is a symlink" : "persistence.conf cannot be read";
                 return r;
         }
 
-        ApplyContext actx = { .volume_fd = volume_fd, .root_fd = root_fd, .system_fd = system_fd,
-                              .empty_fd = empty_fd };
+        ApplyContext actx = {
+                .volume_fd = volume_fd, .root_fd = root_fd, .system_fd = system_fd, .empty_fd = empty_fd
+        };
         for (size_t i = 0; i < conf.n_entries; i++) {
                 const ConfEntry *e = &conf.entries[i];
                 const char *reason = NULL;
@@ -416,9 +422,10 @@ static int ask_new_passphrase(const PersistConfig *cfg, char **ret, size_t *ret_
                 size_t na = 0, nb = 0;
                 int r;
 
-                r = unlock_ask_passphrase(cfg->consoles, cfg->n_consoles,
-                                          "\nNeuralDrive: choose a passphrase for the new persistence volume: ",
-                                          cfg->persist_timeout, &a, &na);
+                r = unlock_ask_passphrase(
+                        cfg->consoles, cfg->n_consoles,
+                        "\nNeuralDrive: choose a passphrase for the new persistence volume: ",
+                        cfg->persist_timeout, &a, &na);
                 if (r < 0)
                         return r;
                 r = unlock_ask_passphrase(cfg->consoles, cfg->n_consoles,
@@ -501,9 +508,11 @@ static int create_volume(const AttachContext *ctx, Volume *ret, const char **ret
 
         if (result.recovery_key) {
                 _cleanup_erase_free_ char *text = NULL;
-                if (asprintf(&text, "\nNeuralDrive: the persistence volume was created. Recovery key, shown "
-                                    "only now (write it down; it opens the volume like the passphrase):\n\n"
-                                    "    %s\n\n", result.recovery_key) >= 0)
+                if (asprintf(&text,
+                             "\nNeuralDrive: the persistence volume was created. Recovery key, shown "
+                             "only now (write it down; it opens the volume like the passphrase):\n\n"
+                             "    %s\n\n",
+                             result.recovery_key) >= 0)
                         tell_consoles(cfg, text);
         }
         ret->node = TAKE_PTR(result.volume);
@@ -544,7 +553,8 @@ int attach_persistence(const AttachContext *ctx, BootState *state) {
                                          ctx->cfg->persist_device.value);
                 return state_set(state, PERSIST_STATE_DEGRADED,
                                  "no persistence volume (LUKS2, label or partition name '%s') on the "
-                                 "boot device '%s'", ATTACH_NAME, strempty(ctx->image->boot_device));
+                                 "boot device '%s'",
+                                 ATTACH_NAME, strempty(ctx->image->boot_device));
         }
 
         free(state->volume);
@@ -555,8 +565,9 @@ int attach_persistence(const AttachContext *ctx, BootState *state) {
                 if (r == -EBUSY && ctx->cfg->persist == PERSIST_MODE_CREATE) {
                         /* an interrupted create holds no data: finish it now */
                         log_notice("The persistence volume '%s' was left by an interrupted create, "
-                                   "creating it again.", vol.node);
-                        vol = (Volume) {};
+                                   "creating it again.",
+                                   vol.node);
+                        vol = (Volume){};
                         r = create_volume(ctx, &vol, &reason);
                         if (r == -ENOMEM)
                                 return r;

@@ -28,7 +28,8 @@ static int read_config(const BootOptions *o, PersistConfig *ret) {
                 return r;
         if (r < 0) {
                 /* Defaults are what a plain boot=neuraldrive asks for anyway. */
-                log_warning_errno(r, "Failed to read kernel arguments from '%s', using the defaults: %m", path);
+                log_warning_errno(r, "Failed to read kernel arguments from '%s', using the defaults: %m",
+                                  path);
                 r = cmdline_parse("", 0, &c);
                 if (r < 0)
                         return r;
@@ -46,8 +47,8 @@ static void announce(const BootState *s) {
                 return;
         }
         const char *what = s->state == PERSIST_STATE_DISABLED ? "DISABLED" : "DEGRADED";
-        log_warning("Persistence %s: %s. This boot runs in RAM only: changes are lost at shutdown.",
-                    what, strempty(s->reason));
+        log_warning("Persistence %s: %s. This boot runs in RAM only: changes are lost at shutdown.", what,
+                    strempty(s->reason));
         if (log_get_target() == LOG_TARGET_KMSG)
                 fprintf(stderr,
                         "\n*** NeuralDrive: persistence %s: %s.\n"
@@ -97,8 +98,10 @@ int persist_boot(const BootOptions *o) {
         if (asprintf(&nd_dir, "%s/neuraldrive", run_dir) < 0)
                 return log_oom();
         if (!mount_option_value_is_safe(nd_dir))
-                return log_error_errno(-EINVAL, "The run directory '%s' contains characters that cannot "
-                                                "be used in mount options (',', ':', '\\', '=').", nd_dir);
+                return log_error_errno(-EINVAL,
+                                       "The run directory '%s' contains characters that cannot "
+                                       "be used in mount options (',', ':', '\\', '=').",
+                                       nd_dir);
         r = mkdir_p(nd_dir, 0755);
         if (r < 0)
                 return log_error_errno(r, "Failed to create '%s': %m", nd_dir);

@@ -9,9 +9,9 @@
 #include <stdbool.h>
 
 typedef struct BootOptions {
-        const char *target;        /* where the root is assembled ($rootmnt) */
-        const char *cmdline_path;  /* NULL: /proc/cmdline */
-        const char *run_dir;       /* NULL: /run */
+        const char *target;       /* where the root is assembled ($rootmnt) */
+        const char *cmdline_path; /* NULL: /proc/cmdline */
+        const char *run_dir;      /* NULL: /run */
         /* NULL-terminated allow-list of device nodes; NULL: every block
          * device may be probed. Borrowed. */
         char *const *allowed_devices;
@@ -19,7 +19,7 @@ typedef struct BootOptions {
          * loop device and only together with allowed_devices. For host tests
          * on machines without device-mapper; never for production. */
         bool test_allow_unencrypted;
-        bool debug;                /* as neuraldrive.debug */
+        bool debug; /* as neuraldrive.debug */
 } BootOptions;
 
 /* Runs the boot path. Problems with persistence never fail it: they are

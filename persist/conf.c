@@ -35,7 +35,7 @@ void conf_done(PersistenceConf *c) {
                 free(c->problems[i].reason);
         }
         free(c->problems);
-        *c = (PersistenceConf) {};
+        *c = (PersistenceConf){};
 }
 
 static int add_problem(PersistenceConf *c, unsigned line, const char *path, const char *reason) {
@@ -67,7 +67,8 @@ static int add_entry(PersistenceConf *c, char *path, char *source, ConfMode mode
                 return -ENOMEM;
         }
         c->entries = n;
-        c->entries[c->n_entries++] = (ConfEntry) { .path = path, .source = source, .mode = mode, .line = line };
+        c->entries[c->n_entries++] =
+                (ConfEntry){ .path = path, .source = source, .mode = mode, .line = line };
         return 0;
 }
 
@@ -206,7 +207,8 @@ static int parse_line(PersistenceConf *c, char *line, size_t len, unsigned linen
         if (!source && !(source = strdup(path_skip_root(path))))
                 return -ENOMEM;
         if (path_is_prefix(CONF_WORK_DIR, source)) /* also when it came from the path */
-                return add_problem(c, lineno, path, "source is in the reserved directory '" CONF_WORK_DIR "'");
+                return add_problem(c, lineno, path,
+                                   "source is in the reserved directory '" CONF_WORK_DIR "'");
         reason = check_conflicts(c, path, source);
         if (reason)
                 return add_problem(c, lineno, path, reason);

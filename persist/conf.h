@@ -43,7 +43,7 @@ typedef struct ConfEntry {
 
 typedef struct ConfProblem {
         unsigned line;
-        char *path;   /* the path of the line when it had one, else NULL */
+        char *path; /* the path of the line when it had one, else NULL */
         char *reason;
 } ConfProblem;
 

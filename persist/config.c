@@ -17,7 +17,7 @@ static char *mfree_str(char *p) {
 }
 
 static const char *const known_keys[] = {
-        "neuraldrive.system",          "neuraldrive.system.timeout", "neuraldrive.persist",
+        "neuraldrive.system",          "neuraldrive.system.timeout",  "neuraldrive.persist",
         "neuraldrive.persist.keyfile", "neuraldrive.persist.timeout", "neuraldrive.toram",
         "neuraldrive.recovery",        "neuraldrive.debug",
 };
@@ -98,7 +98,7 @@ int device_spec_parse(const char *s, DeviceSpec *ret) {
         char *copy = strdup(v);
         if (!copy)
                 return -ENOMEM;
-        *ret = (DeviceSpec) { .type = type, .value = copy };
+        *ret = (DeviceSpec){ .type = type, .value = copy };
         return 0;
 }
 
@@ -310,8 +310,8 @@ int config_from_cmdline(const Cmdline *c, PersistConfig *ret) {
 
         v = value_of(c, "neuraldrive.system.timeout", &present);
         if (present)
-                (void) check(parse_timeout(v, &cfg.system_timeout), "neuraldrive.system.timeout",
-                             v, "the default timeout");
+                (void) check(parse_timeout(v, &cfg.system_timeout), "neuraldrive.system.timeout", v,
+                             "the default timeout");
 
         v = value_of(c, "neuraldrive.persist", &present);
         if (present) {
@@ -330,8 +330,8 @@ int config_from_cmdline(const Cmdline *c, PersistConfig *ret) {
 
         v = value_of(c, "neuraldrive.persist.timeout", &present);
         if (present)
-                (void) check(parse_timeout(v, &cfg.persist_timeout),
-                             "neuraldrive.persist.timeout", v, "the default timeout");
+                (void) check(parse_timeout(v, &cfg.persist_timeout), "neuraldrive.persist.timeout", v,
+                             "the default timeout");
 
         cfg.toram = cmdline_get_bool(c, "neuraldrive.toram", &e);
         if (e < 0)

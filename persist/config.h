@@ -12,10 +12,10 @@
 
 #include "cmdline.h"
 
-#define CONFIG_SYSTEM_NAME "nd-system"               /* default PARTLABEL/LABEL */
+#define CONFIG_SYSTEM_NAME "nd-system" /* default PARTLABEL/LABEL */
 #define CONFIG_LIVE_IMAGE_PATH "/live/filesystem.squashfs"
-#define CONFIG_SYSTEM_TIMEOUT_DEFAULT 30              /* seconds */
-#define CONFIG_PERSIST_TIMEOUT_DEFAULT 60             /* seconds */
+#define CONFIG_SYSTEM_TIMEOUT_DEFAULT 30  /* seconds */
+#define CONFIG_PERSIST_TIMEOUT_DEFAULT 60 /* seconds */
 #define CONFIG_TIMEOUT_MAX 3600
 #define CONFIG_CONSOLES_MAX 8
 
@@ -50,14 +50,14 @@ typedef struct PersistConfig {
         char *system_path;
         unsigned system_timeout; /* neuraldrive.system.timeout=, seconds */
 
-        PersistMode persist;     /* neuraldrive.persist= */
+        PersistMode persist; /* neuraldrive.persist= */
         DeviceSpec persist_device;
         DeviceSpec keyfile_device; /* neuraldrive.persist.keyfile=DEVICE:PATH */
         char *keyfile_path;
         unsigned persist_timeout; /* neuraldrive.persist.timeout=, seconds */
 
-        bool toram;              /* neuraldrive.toram */
-        bool debug;              /* neuraldrive.debug */
+        bool toram; /* neuraldrive.toram */
+        bool debug; /* neuraldrive.debug */
 
         /* Device nodes of the console= arguments ("/dev/ttyS0"), in order;
          * empty when none were given (the caller then uses /dev/console). */

@@ -32,7 +32,7 @@ void system_image_done(SystemImage *img) {
         free(img->device);
         free(img->boot_device);
         free(img->image_path);
-        *img = (SystemImage) {};
+        *img = (SystemImage){};
 }
 
 typedef struct Search {
@@ -140,18 +140,23 @@ char *image_describe_search(const PersistConfig *cfg) {
         int r;
 
         if (cfg->system.type == DEVICE_SPEC_NONE && !cfg->system_path)
-                r = asprintf(&s, "a SquashFS partition with PARTLABEL or LABEL '%s', or '%s' on an "
-                                 "iso9660/udf/vfat/exfat/ext2/3/4 medium",
+                r = asprintf(&s,
+                             "a SquashFS partition with PARTLABEL or LABEL '%s', or '%s' on an "
+                             "iso9660/udf/vfat/exfat/ext2/3/4 medium",
                              CONFIG_SYSTEM_NAME, CONFIG_LIVE_IMAGE_PATH);
         else if (cfg->system.type == DEVICE_SPEC_NONE)
                 r = asprintf(&s, "'%s' on an iso9660/udf/vfat/exfat/ext2/3/4 medium", cfg->system_path);
         else if (cfg->system_path)
                 r = asprintf(&s, "'%s' on the medium %s%s%s", cfg->system_path,
-                             cfg->system.type == DEVICE_SPEC_PATH ? "" : device_spec_type_to_string(cfg->system.type),
+                             cfg->system.type == DEVICE_SPEC_PATH
+                                     ? ""
+                                     : device_spec_type_to_string(cfg->system.type),
                              cfg->system.type == DEVICE_SPEC_PATH ? "" : "=", cfg->system.value);
         else
                 r = asprintf(&s, "a SquashFS on %s%s%s, or '%s' on it as a medium",
-                             cfg->system.type == DEVICE_SPEC_PATH ? "" : device_spec_type_to_string(cfg->system.type),
+                             cfg->system.type == DEVICE_SPEC_PATH
+                                     ? ""
+                                     : device_spec_type_to_string(cfg->system.type),
                              cfg->system.type == DEVICE_SPEC_PATH ? "" : "=", cfg->system.value,
                              CONFIG_LIVE_IMAGE_PATH);
         return r < 0 ? NULL : s;
@@ -250,8 +255,7 @@ static int copy_to_ram(const char *source, const char *nd_dir, char **ret_path) 
         }
 
         if (asprintf(&dir, "%s/toram", nd_dir) < 0 || asprintf(&path, "%s/filesystem.squashfs", dir) < 0 ||
-            asprintf(&opts, "size=%llu,mode=0700",
-                     (unsigned long long) (size + (1 << 20))) < 0)
+            asprintf(&opts, "size=%llu,mode=0700", (unsigned long long) (size + (1 << 20))) < 0)
                 return -ENOMEM;
         if (mkdir(dir, 0700) < 0 && errno != EEXIST)
                 return negative_errno();
@@ -334,8 +338,10 @@ int image_find_and_mount(const PersistConfig *cfg, char *const *allowed, const c
                 if (r == -ENOMEM)
                         goto fail;
                 if (r < 0)
-                        log_warning_errno(r, "Failed to copy the system image to RAM, running it from "
-                                             "'%s' instead: %m", s.device);
+                        log_warning_errno(r,
+                                          "Failed to copy the system image to RAM, running it from "
+                                          "'%s' instead: %m",
+                                          s.device);
         }
 
         const char *img = ram_copy ?: source;
@@ -352,7 +358,7 @@ int image_find_and_mount(const PersistConfig *cfg, char *const *allowed, const c
         log_info("System image '%s%s%s' mounted%s.", s.device, s.on_medium ? ":" : "",
                  s.on_medium ? image_file(cfg) : "", ram_copy ? " from a copy in RAM" : "");
 
-        *ret = (SystemImage) {
+        *ret = (SystemImage){
                 .device = TAKE_PTR(s.device),
                 .boot_device = TAKE_PTR(boot_device),
                 .boot_disk = s.disk,

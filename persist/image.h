@@ -22,8 +22,8 @@ typedef struct SystemImage {
         char *device;      /* node the image was found on ("/dev/vda1", "/dev/sr0") */
         char *boot_device; /* the whole disk holding it ("/dev/vda") */
         dev_t boot_disk;
-        char *image_path;  /* the file on the medium, NULL for a raw SquashFS device */
-        bool toram;        /* the image was copied to RAM */
+        char *image_path; /* the file on the medium, NULL for a raw SquashFS device */
+        bool toram;       /* the image was copied to RAM */
 } SystemImage;
 
 /* Waits (bounded by cfg->system_timeout) for the system image as

@@ -19,8 +19,7 @@ int mount_libmount(const char *source, const char *target, const char *fstype, c
         if (!cxt)
                 return -ENOMEM;
         /* Early boot has no fstab and no /run/mount: only what we pass counts. */
-        if (mnt_context_disable_mtab(cxt, 1) < 0 ||
-            mnt_context_set_optsmode(cxt, MNT_OMODE_IGNORE) < 0 ||
+        if (mnt_context_disable_mtab(cxt, 1) < 0 || mnt_context_set_optsmode(cxt, MNT_OMODE_IGNORE) < 0 ||
             mnt_context_set_source(cxt, source) < 0 || mnt_context_set_target(cxt, target) < 0 ||
             (fstype && mnt_context_set_fstype(cxt, fstype) < 0) ||
             (options && mnt_context_set_options(cxt, options) < 0))

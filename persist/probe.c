@@ -30,14 +30,14 @@ void block_device_done(BlockDevice *d) {
         free(d->uuid);
         free(d->partlabel);
         free(d->partuuid);
-        *d = (BlockDevice) {};
+        *d = (BlockDevice){};
 }
 
 void device_list_done(DeviceList *l) {
         for (size_t i = 0; i < l->n; i++)
                 block_device_done(&l->devices[i]);
         free(l->devices);
-        *l = (DeviceList) {};
+        *l = (DeviceList){};
 }
 
 static int lookup(blkid_probe pr, const char *name, char **ret) {
@@ -128,8 +128,7 @@ int probe_device(const char *node, BlockDevice *ret) {
                 return -ENOMEM;
         }
         blkid_probe_enable_superblocks(pr, 1);
-        blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_LABEL | BLKID_SUBLKS_UUID |
-                                                      BLKID_SUBLKS_TYPE);
+        blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_LABEL | BLKID_SUBLKS_UUID | BLKID_SUBLKS_TYPE);
         blkid_probe_enable_partitions(pr, 1);
         blkid_probe_set_partitions_flags(pr, BLKID_PARTS_ENTRY_DETAILS);
 
@@ -146,8 +145,8 @@ int probe_device(const char *node, BlockDevice *ret) {
                 }
         }
 
-        log_debug("Probed '%s': type=%s label=%s partlabel=%s", node, strempty(d.fstype),
-                  strempty(d.label), strempty(d.partlabel));
+        log_debug("Probed '%s': type=%s label=%s partlabel=%s", node, strempty(d.fstype), strempty(d.label),
+                  strempty(d.partlabel));
         *ret = d;
         return 0;
 }

@@ -16,9 +16,9 @@
 #include "config.h"
 
 typedef struct BlockDevice {
-        char *node;      /* "/dev/sda2", owned */
+        char *node; /* "/dev/sda2", owned */
         dev_t devnum;
-        dev_t disk;      /* the whole disk it is on (devnum itself for a disk) */
+        dev_t disk; /* the whole disk it is on (devnum itself for a disk) */
         bool is_partition;
         char *fstype;    /* libblkid TYPE, e.g. "squashfs", "crypto_LUKS"; NULL if none */
         char *label;     /* LABEL (filesystem or LUKS2 label) */

@@ -124,8 +124,7 @@ int state_to_json(const BootState *s, char **ret) {
         json_field(f, "system_image", s->system_image, false);
         fprintf(f, "  \"toram\": %s,\n", s->toram ? "true" : "false");
         json_field(f, "volume", s->volume, false);
-        fprintf(f, "  \"encrypted\": %s,\n",
-                s->encrypted < 0 ? "null" : s->encrypted ? "true" : "false");
+        fprintf(f, "  \"encrypted\": %s,\n", s->encrypted < 0 ? "null" : s->encrypted ? "true" : "false");
         json_field(f, "mapper", s->mapper, false);
         json_field(f, "mountpoint", s->mountpoint, false);
 
@@ -170,8 +169,7 @@ int state_write(const BootState *s, const char *nd_dir) {
         dirfd = open(nd_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (dirfd < 0)
                 return negative_errno();
-        r = write_file_atomic(dirfd, "persist.json", json, strlen(json), 0644, (uid_t) -1,
-                              (gid_t) -1, 0);
+        r = write_file_atomic(dirfd, "persist.json", json, strlen(json), 0644, (uid_t) -1, (gid_t) -1, 0);
         return r < 0 ? r : 0;
 }
 
@@ -194,5 +192,5 @@ void boot_state_done(BootState *s) {
                 free(s->skipped[i].reason);
         }
         free(s->skipped);
-        *s = (BootState) { .encrypted = -1 };
+        *s = (BootState){ .encrypted = -1 };
 }

@@ -43,7 +43,7 @@ typedef struct StatePath {
 } StatePath;
 
 typedef struct StateSkipped {
-        char *path;   /* may be NULL */
+        char *path;    /* may be NULL */
         unsigned line; /* 0: not from a line */
         char *reason;
 } StateSkipped;

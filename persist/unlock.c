@@ -144,8 +144,8 @@ static ssize_t read_line(int fd, char *buf, size_t size, size_t *fill) {
         }
 }
 
-int unlock_ask_passphrase(char *const *consoles, size_t n_consoles, const char *prompt,
-                          unsigned timeout_sec, char **ret, size_t *ret_size) {
+int unlock_ask_passphrase(char *const *consoles, size_t n_consoles, const char *prompt, unsigned timeout_sec,
+                          char **ret, size_t *ret_size) {
         static char *const fallback[] = { (char *) "/dev/console" };
         Console cs[CONFIG_CONSOLES_MAX] = {};
         size_t fills[CONFIG_CONSOLES_MAX] = {};
@@ -175,7 +175,7 @@ int unlock_ask_passphrase(char *const *consoles, size_t n_consoles, const char *
                         goto out;
                 }
                 cs[n] = c;
-                pfd[n] = (struct pollfd) { .fd = c.fd, .events = POLLIN };
+                pfd[n] = (struct pollfd){ .fd = c.fd, .events = POLLIN };
                 (void) loop_write(c.fd, prompt, strlen(prompt));
                 n++;
         }

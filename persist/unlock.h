@@ -27,5 +27,5 @@ int unlock_read_keyfile(const DeviceSpec *device, const char *path, char *const 
  * line end. The consoles' terminal settings are restored. Returns 0 with *ret
  * (erase_and_free()), -ETIMEDOUT when nobody answered within timeout_sec,
  * -ENXIO when no console could be opened, or another negative errno. */
-int unlock_ask_passphrase(char *const *consoles, size_t n_consoles, const char *prompt,
-                          unsigned timeout_sec, char **ret, size_t *ret_size);
+int unlock_ask_passphrase(char *const *consoles, size_t n_consoles, const char *prompt, unsigned timeout_sec,
+                          char **ret, size_t *ret_size);

@@ -13,19 +13,18 @@
 #define ALLOWED_MAX 64
 
 static void help(FILE *f) {
-        fprintf(f,
-                "Usage: nd-persist boot --target DIR [OPTIONS]\n\n"
-                "Assemble the root at DIR from the system image and the persistence volume\n"
-                "(run by the initramfs for boot=neuraldrive).\n\n"
-                "  --target DIR        where to mount the root (required)\n"
-                "  --cmdline FILE      read kernel arguments from FILE instead of /proc/cmdline\n"
-                "  --run-dir DIR       state directory moved into the new root (default /run)\n"
-                "  --devices DEV,...   probe only these device nodes (nothing else is opened)\n"
-                "  --log-target=T      auto, stderr or kmsg\n"
-                "  --debug             debug messages (as neuraldrive.debug)\n"
-                "  --test-allow-unencrypted\n"
-                "                      TESTING ONLY: accept a plain ext4 volume on a loop device\n"
-                "                      listed in --devices (hosts without device-mapper)\n");
+        fprintf(f, "Usage: nd-persist boot --target DIR [OPTIONS]\n\n"
+                   "Assemble the root at DIR from the system image and the persistence volume\n"
+                   "(run by the initramfs for boot=neuraldrive).\n\n"
+                   "  --target DIR        where to mount the root (required)\n"
+                   "  --cmdline FILE      read kernel arguments from FILE instead of /proc/cmdline\n"
+                   "  --run-dir DIR       state directory moved into the new root (default /run)\n"
+                   "  --devices DEV,...   probe only these device nodes (nothing else is opened)\n"
+                   "  --log-target=T      auto, stderr or kmsg\n"
+                   "  --debug             debug messages (as neuraldrive.debug)\n"
+                   "  --test-allow-unencrypted\n"
+                   "                      TESTING ONLY: accept a plain ext4 volume on a loop device\n"
+                   "                      listed in --devices (hosts without device-mapper)\n");
 }
 
 /* Splits "a,b,c" into a NULL-terminated array of pointers into s. */
@@ -42,19 +41,25 @@ static int split_devices(char *s, char **ret, size_t max) {
 }
 
 int verb_boot(int argc, char *argv[]) {
-        enum { ARG_TARGET = 0x100, ARG_CMDLINE, ARG_RUN_DIR, ARG_DEVICES, ARG_LOG_TARGET,
-               ARG_DEBUG, ARG_TEST_UNENCRYPTED };
-        static const struct option options[] = {
-                { "help", no_argument, NULL, 'h' },
-                { "target", required_argument, NULL, ARG_TARGET },
-                { "cmdline", required_argument, NULL, ARG_CMDLINE },
-                { "run-dir", required_argument, NULL, ARG_RUN_DIR },
-                { "devices", required_argument, NULL, ARG_DEVICES },
-                { "log-target", required_argument, NULL, ARG_LOG_TARGET },
-                { "debug", no_argument, NULL, ARG_DEBUG },
-                { "test-allow-unencrypted", no_argument, NULL, ARG_TEST_UNENCRYPTED },
-                {}
+        enum {
+                ARG_TARGET = 0x100,
+                ARG_CMDLINE,
+                ARG_RUN_DIR,
+                ARG_DEVICES,
+                ARG_LOG_TARGET,
+                ARG_DEBUG,
+                ARG_TEST_UNENCRYPTED
         };
+        static const struct option options[] = { { "help", no_argument, NULL, 'h' },
+                                                 { "target", required_argument, NULL, ARG_TARGET },
+                                                 { "cmdline", required_argument, NULL, ARG_CMDLINE },
+                                                 { "run-dir", required_argument, NULL, ARG_RUN_DIR },
+                                                 { "devices", required_argument, NULL, ARG_DEVICES },
+                                                 { "log-target", required_argument, NULL, ARG_LOG_TARGET },
+                                                 { "debug", no_argument, NULL, ARG_DEBUG },
+                                                 { "test-allow-unencrypted", no_argument, NULL,
+                                                   ARG_TEST_UNENCRYPTED },
+                                                 {} };
         static char *allowed[ALLOWED_MAX];
         BootOptions o = {};
         int c, r;

@@ -15,8 +15,8 @@ static void dump_conf(const char *text, size_t size, FILE *out) {
                 fprintf(out, "entry: %s %s source=%s line=%u\n", c.entries[i].path,
                         conf_mode_to_string(c.entries[i].mode), c.entries[i].source, c.entries[i].line);
         for (size_t i = 0; i < c.n_problems; i++)
-                fprintf(out, "skipped: line=%u path=%s: %s\n", c.problems[i].line,
-                        c.problems[i].path ?: "-", c.problems[i].reason);
+                fprintf(out, "skipped: line=%u path=%s: %s\n", c.problems[i].line, c.problems[i].path ?: "-",
+                        c.problems[i].reason);
         conf_done(&c);
 }
 

@@ -25,23 +25,23 @@ static void test_spec_matches(void **state) {
         };
         DeviceSpec s;
 
-        s = (DeviceSpec) { DEVICE_SPEC_LABEL, (char *) "ND Live" };
+        s = (DeviceSpec){ DEVICE_SPEC_LABEL, (char *) "ND Live" };
         assert_true(device_spec_matches(&s, &d));
-        s = (DeviceSpec) { DEVICE_SPEC_LABEL, (char *) "nd live" }; /* labels are case-sensitive */
+        s = (DeviceSpec){ DEVICE_SPEC_LABEL, (char *) "nd live" }; /* labels are case-sensitive */
         assert_false(device_spec_matches(&s, &d));
-        s = (DeviceSpec) { DEVICE_SPEC_PARTLABEL, (char *) "nd-system" };
+        s = (DeviceSpec){ DEVICE_SPEC_PARTLABEL, (char *) "nd-system" };
         assert_true(device_spec_matches(&s, &d));
-        s = (DeviceSpec) { DEVICE_SPEC_PARTLABEL, (char *) "ND Live" }; /* not the fs label */
+        s = (DeviceSpec){ DEVICE_SPEC_PARTLABEL, (char *) "ND Live" }; /* not the fs label */
         assert_false(device_spec_matches(&s, &d));
-        s = (DeviceSpec) { DEVICE_SPEC_UUID, (char *) "1234-ABCD" }; /* UUIDs are not */
+        s = (DeviceSpec){ DEVICE_SPEC_UUID, (char *) "1234-ABCD" }; /* UUIDs are not */
         assert_true(device_spec_matches(&s, &d));
-        s = (DeviceSpec) { DEVICE_SPEC_PARTUUID, (char *) "0fc63daf-8483-4772-8e79-3d69d8477de4" };
+        s = (DeviceSpec){ DEVICE_SPEC_PARTUUID, (char *) "0fc63daf-8483-4772-8e79-3d69d8477de4" };
         assert_true(device_spec_matches(&s, &d));
-        s = (DeviceSpec) { DEVICE_SPEC_NONE, NULL };
+        s = (DeviceSpec){ DEVICE_SPEC_NONE, NULL };
         assert_false(device_spec_matches(&s, &d));
 
         BlockDevice empty = {};
-        s = (DeviceSpec) { DEVICE_SPEC_LABEL, (char *) "x" };
+        s = (DeviceSpec){ DEVICE_SPEC_LABEL, (char *) "x" };
         assert_false(device_spec_matches(&s, &empty));
 }
 
@@ -52,7 +52,7 @@ static void test_allow_list_skips_non_block(void **state) {
         assert_int_equal(probe_scan(allowed, &l), 0);
         assert_int_equal(l.n, 0);
         device_list_done(&l);
-        assert_int_equal(probe_device("/dev/null", &(BlockDevice) {}), -ENOTBLK);
+        assert_int_equal(probe_device("/dev/null", &(BlockDevice){}), -ENOTBLK);
 }
 
 static int never(const DeviceList *l, void *userdata) {

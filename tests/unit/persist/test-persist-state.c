@@ -70,8 +70,9 @@ static void test_active(void **state) {
 static void test_degraded_escaping(void **state) {
         BootState s = { .encrypted = -1 };
 
-        assert_int_equal(state_set(&s, PERSIST_STATE_DEGRADED, "no volume on '%s' \"quoted\" \\ \x01",
-                                   "/dev/sr0"), 0);
+        assert_int_equal(
+                state_set(&s, PERSIST_STATE_DEGRADED, "no volume on '%s' \"quoted\" \\ \x01", "/dev/sr0"),
+                0);
         s.system_device = strdup("/dev/sr0");
         s.system_image = strdup("/dev/sr0:/live/filesystem.squashfs");
         s.toram = true;

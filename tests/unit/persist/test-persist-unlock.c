@@ -162,12 +162,9 @@ static void test_empty_line(void **state) {
 
 int main(void) {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(test_answer_echo_off),
-                cmocka_unit_test(test_second_console_answers),
-                cmocka_unit_test(test_timeout),
-                cmocka_unit_test(test_typeahead_kept),
-                cmocka_unit_test(test_no_console),
-                cmocka_unit_test(test_empty_line),
+                cmocka_unit_test(test_answer_echo_off), cmocka_unit_test(test_second_console_answers),
+                cmocka_unit_test(test_timeout),         cmocka_unit_test(test_typeahead_kept),
+                cmocka_unit_test(test_no_console),      cmocka_unit_test(test_empty_line),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
