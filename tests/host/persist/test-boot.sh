@@ -11,7 +11,7 @@ ND_PERSIST=${1:?usage: test-boot.sh ND_PERSIST}
 
 skip() { echo "SKIP: $*"; exit 77; }
 [ "$(id -u)" = 0 ] || skip "needs root (loop devices, mounts)"
-for t in mksquashfs sgdisk partx losetup mke2fs jq findmnt cryptsetup; do
+for t in mksquashfs sgdisk partx losetup mke2fs e2fsck debugfs jq findmnt cryptsetup; do
     command -v "$t" >/dev/null || skip "'$t' is not installed"
 done
 [ -e /dev/loop-control ] || skip "no loop device support"
