@@ -171,6 +171,15 @@ static int write_credentials(Run *run) {
         return 0;
 }
 
+static int mark_done(Run *run) {
+        int r = write_file_atomic(run->o->run_fd, FIRSTBOOT_DONE_MARKER, "", 0, 0644, owner(run, 0),
+                                  owner(run, 0), WRITE_ATOMIC_MKDIR_PARENTS | WRITE_ATOMIC_SKIP_UNCHANGED);
+        if (r < 0)
+                log_warning_errno(r, "Failed to write '/run/%s', the fallback unit will run again: %m",
+                                  FIRSTBOOT_DONE_MARKER);
+        return 0;
+}
+
 static int set_state(Run *run, StateKey k, const char *v) {
         return state_set(&run->state, k, v) < 0 ? log_oom_error() : 0;
 }
@@ -538,7 +547,7 @@ int firstboot_run(const FirstbootOptions *o) {
                 return r;
 
         show(&run);
-        return 0;
+        return mark_done(&run);
 }
 
 int firstboot_status(int root_fd, bool json, FILE *f) {

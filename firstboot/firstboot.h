@@ -23,6 +23,9 @@
 #define FIRSTBOOT_API_KEY "/etc/neuraldrive/api.key"
 #define FIRSTBOOT_CADDY_ENV "/etc/neuraldrive/caddy.env"
 #define FIRSTBOOT_CREDENTIALS "neuraldrive/initial-credentials" /* below the run dir */
+/* Below the run dir: provisioning completed for this boot. The fallback unit
+ * (neuraldrive-firstboot.service) only runs when it is missing. */
+#define FIRSTBOOT_DONE_MARKER "neuraldrive/firstboot.done"
 
 /* Test-only: stop (fail) right after this many steps have completed. */
 #define FIRSTBOOT_FAIL_ENV "ND_FIRSTBOOT_FAIL_AFTER_STEP"

@@ -72,6 +72,15 @@ static int persist_and_apply(int rootfd, const char *persisted, const char *targ
         }
         r = write_file_atomic(rootfd, target, line, strlen(line), mode, uid, gid,
                               WRITE_ATOMIC_SKIP_UNCHANGED | WRITE_ATOMIC_MKDIR_PARENTS);
+        if (r == -EBUSY) {
+                /* A mount point: systemd binds a transient machine-id over an
+                 * empty /etc/machine-id when no initramfs provisioned the root.
+                 * The running system keeps it; the stored value applies from
+                 * the next boot. */
+                log_notice("'%s' is a mount point, keeping it for this boot; '%s' applies from the next boot",
+                           target, persisted);
+                return create;
+        }
         if (r < 0)
                 return log_error_errno(r, "Failed to write '%s': %m", target);
         return create;

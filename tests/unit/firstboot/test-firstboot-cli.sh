@@ -28,6 +28,7 @@ set +e
 "$tool" --root "$work/missing" --run-dir "$run" --cmdline "$work/cmdline" >/dev/null 2>&1
 [ $? = 1 ] || fail "missing root must exit 1"
 set -e
+[ ! -e "$run/neuraldrive/firstboot.done" ] || fail "a failed run left the done marker"
 
 "$tool" --status --json --root "$root" | jq -e '.provisioned == false' >/dev/null || fail "status before"
 
@@ -35,6 +36,7 @@ set -e
 "$tool" --root "$root" --run-dir "$run" --cmdline "$work/cmdline" --log-target=stderr > "$work/console"
 grep -q '^Admin password:' "$work/console" || fail "password not shown"
 [ "$(stat -c %a "$run/neuraldrive/initial-credentials")" = 600 ] || fail "credentials mode"
+[ -f "$run/neuraldrive/firstboot.done" ] || fail "no done marker for the fallback unit"
 "$tool" --status --json --root "$root" > "$work/status.json"
 jq -e '.provisioned == true and .version == 1 and (.hostname == "neuraldrive")' "$work/status.json" >/dev/null ||
     fail "status after"
@@ -48,6 +50,20 @@ before=$(find "$root" -type f -printf '%p %i %T@\n' | sort)
 [ ! -s "$work/console2" ] || fail "second run printed something"
 after=$(find "$root" -type f -printf '%p %i %T@\n' | sort)
 [ "$before" = "$after" ] || fail "second run changed files"
+
+# A machine-id bind-mounted by systemd (no initramfs ran us) is kept for
+# this boot instead of failing the run.
+if [ "$(id -u)" = 0 ] && unshare --mount true 2>/dev/null; then
+    echo 0123456789abcdef0123456789abcdef > "$work/transient-machine-id"
+    unshare --mount --propagation private bash -c \
+        'mount --bind "$1" "$2/etc/machine-id" && exec "$3" --root "$2" --run-dir "$4" --cmdline "$5" --log-target=stderr' \
+        _ "$work/transient-machine-id" "$root" "$tool" "$run" "$work/cmdline" 2> "$work/mounted.err" ||
+        { cat "$work/mounted.err" >&2; fail "run with a mounted /etc/machine-id failed"; }
+    grep -q "'/etc/machine-id' is a mount point" "$work/mounted.err" || fail "mounted machine-id not reported"
+    [ "$(cat "$root/etc/machine-id")" != 0123456789abcdef0123456789abcdef ] || fail "machine-id under the mount changed"
+else
+    echo "skipping the mounted machine-id check: needs root and unshare"
+fi
 
 # recovery from the kernel command line: only the API key
 echo "quiet neuraldrive.recovery=api-key" > "$work/cmdline-recovery"
