@@ -87,7 +87,7 @@ static int try_medium(Search *s, const BlockDevice *d) {
         struct stat st;
         int r;
 
-        r = mount_libmount(d->node, s->medium_dir, d->fstype, "ro,nosuid,nodev,noexec");
+        r = mount_libmount(d->node, s->medium_dir, d->fstype, mount_inspect_options(d->fstype));
         if (r < 0) {
                 log_debug_errno(r, "Failed to mount '%s' to look for the image, skipping: %m", d->node);
                 goto reject;

@@ -49,6 +49,12 @@ int mount_option_value_is_safe(const char *s) {
         return 1;
 }
 
+const char *mount_inspect_options(const char *fstype) {
+        if (fstype && (streq(fstype, "ext4") || streq(fstype, "ext3")))
+                return "ro,nosuid,nodev,noexec,norecovery";
+        return "ro,nosuid,nodev,noexec";
+}
+
 void mount_umount_quiet(const char *path) {
         if (umount2(path, 0) < 0 && errno != EINVAL && umount2(path, MNT_DETACH) < 0)
                 log_debug_errno(errno, "Failed to unmount '%s', ignoring: %m", path);

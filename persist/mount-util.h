@@ -25,6 +25,12 @@ char *mount_fd_path(int fd, char buf[static MOUNT_FD_PATH_MAX]);
  * specially). */
 int mount_option_value_is_safe(const char *s);
 
+/* Options for looking into a medium read-only (the system image medium, a
+ * key-file device): "ro,nosuid,nodev,noexec", plus "norecovery" for ext3/4,
+ * because even a read-only mount replays a dirty journal, and merely
+ * looking at a stick must never write to it. Returns a static string. */
+const char *mount_inspect_options(const char *fstype);
+
 /* Unmounts path (lazily when busy). Errors are logged at debug level and
  * ignored: used on cleanup paths. */
 void mount_umount_quiet(const char *path);

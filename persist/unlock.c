@@ -54,7 +54,7 @@ int unlock_read_keyfile(const DeviceSpec *device, const char *path, char *const 
                 r = negative_errno();
                 goto out;
         }
-        r = mount_libmount(s.node, mount_dir, s.fstype, "ro,nosuid,nodev,noexec");
+        r = mount_libmount(s.node, mount_dir, s.fstype, mount_inspect_options(s.fstype));
         if (r < 0) {
                 log_debug_errno(r, "Failed to mount key device '%s': %m", s.node);
                 goto out;

@@ -231,7 +231,7 @@ D5=$DISK
 boot b5 "boot=neuraldrive" "${D5}p1,${D5}p2" --test-allow-unencrypted
 check "boot exits 0" [ "$RC" = 0 ]
 check "image file found on the medium" [ "$(json .system_image)" = "${D5}p1:/live/filesystem.squashfs" ]
-check "medium mounted read-only" has_opts "$R/neuraldrive/medium" ro
+check "medium mounted read-only, no journal replay" has_opts "$R/neuraldrive/medium" ro nosuid nodev noexec norecovery
 check "image content visible" grep -qx from-image "$T/etc/neuraldrive/image-file"
 check "no persistence.conf: default set (4 paths)" [ "$(json '.paths | length')" = 4 ]
 check "default set notice" grep -q "No persistence.conf on the volume" "$LOG"
