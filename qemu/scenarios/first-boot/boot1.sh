@@ -11,3 +11,4 @@ check_eq "system image mounted read-only" "squashfs ro" \
         "$(findmnt -n -o FSTYPE,OPTIONS /run/neuraldrive/system | awk '{split($2, o, ","); print $1, o[1]}')"
 
 provisioned_checks
+check_file /run/neuraldrive/initial-credentials 600 root:root

@@ -29,6 +29,8 @@ persisted_compare() {
         if [ "$(saved apikey)" = "$(api_key)" ]; then pass "API key survived"; else fail "API key survived" "expected the key of the earlier boot, saw a different one"; fi
         check_eq "file under /var/lib/neuraldrive survived" "$(saved marker)" "$(cat /var/lib/neuraldrive/nd-test/marker 2>&1)"
         check_not "file outside the persisted paths is gone" test -e /root/outside-persisted-paths
+        check_not "no new initial credentials (the admin password was made once)" \
+                test -e /run/neuraldrive/initial-credentials
 }
 
 # persist.json says active on an encrypted volume, and the default persisted

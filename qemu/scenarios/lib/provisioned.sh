@@ -16,7 +16,6 @@ provisioned_checks() {
         check_file $d/tls/ca.key 600 root:root
         check_file $d/tls/server.crt 644 root:root
         check_file $d/tls/server.key 640 root:neuraldrive-caddy
-        check_file /run/neuraldrive/initial-credentials 600 root:root
 
         key=$(cat $d/api.key)
         check_match "API key format" '^nd-[A-Za-z0-9]{32}$' "$key"

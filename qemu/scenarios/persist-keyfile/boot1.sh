@@ -4,4 +4,5 @@
 . "$ND_TEST_DIR/lib/persisted.sh"
 persist_active_checks
 provisioned_checks
+check_file /run/neuraldrive/initial-credentials 600 root:root
 persisted_snapshot
