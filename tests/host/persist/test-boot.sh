@@ -261,6 +261,17 @@ boot b6b "boot=neuraldrive neuraldrive.system=PARTLABEL=nope neuraldrive.system.
 check "wrong PARTLABEL: exits non-zero" [ "$RC" != 0 ]
 check "message names the PARTLABEL" grep -q "PARTLABEL=nope" "$LOG"
 
+echo "== system image broken"
+make_disk d6c nd-system:16
+put_system "${DISK}p1"
+# keep the superblock (blkid still says squashfs), destroy the tables behind it
+dd if=/dev/urandom of="${DISK}p1" bs=1 seek=96 count=4000 conv=notrunc,fsync status=none
+boot b6c "boot=neuraldrive neuraldrive.system.timeout=1" "${DISK}p1"
+check "broken image: exits non-zero" [ "$RC" != 0 ]
+check "broken image: says which image failed to mount" grep -q "Failed to mount the system image '${DISK}p1'" "$LOG"
+check "broken image: nothing at the target" [ -z "$(fstype_of "$T")" ]
+check "broken image: nothing left mounted" [ -z "$(fstype_of "$R/neuraldrive/system")" ]
+
 # --- 7: persistence.conf that is a symlink -----------------------------------
 echo "== persistence.conf is a symlink"
 make_disk d7 nd-system:16 nd-persist:24
