@@ -2,6 +2,7 @@
 #include "boot.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,8 +111,16 @@ int persist_boot(const BootOptions *o) {
         if (r < 0)
                 return r;
         r = image_mount_root(nd_dir, target);
-        if (r < 0)
+        if (r < 0) {
+                /* The boot stops here; leave nothing half-assembled behind. */
+                static const char *const mounts[] = { "system", "medium", "toram" };
+                for (size_t i = 0; i < ELEMENTSOF(mounts); i++) {
+                        char p[PATH_MAX];
+                        snprintf(p, sizeof p, "%s/%s", nd_dir, mounts[i]);
+                        mount_umount_quiet(p);
+                }
                 return r;
+        }
 
         state.boot_device = img.boot_device ? strdup(img.boot_device) : NULL;
         state.system_device = strdup(img.device);

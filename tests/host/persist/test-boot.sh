@@ -272,6 +272,20 @@ check "broken image: says which image failed to mount" grep -q "Failed to mount 
 check "broken image: nothing at the target" [ -z "$(fstype_of "$T")" ]
 check "broken image: nothing left mounted" [ -z "$(fstype_of "$R/neuraldrive/system")" ]
 
+echo "== root overlay cannot be mounted (target is a file)"
+mkdir -p "$W/b6d/run"
+touch "$W/b6d/target-file"
+echo "boot=neuraldrive" > "$W/b6d/cmdline"
+set +e
+"$ND_PERSIST" boot --target "$W/b6d/target-file" --run-dir "$W/b6d/run" --cmdline "$W/b6d/cmdline" \
+    --devices "${D1}p1" --log-target=stderr >"$W/b6d/log" 2>&1
+RC=$?
+set -e
+sed 's/^/    [b6d] /' "$W/b6d/log"
+check "exits non-zero" [ "$RC" != 0 ]
+check "says the root overlay failed" grep -q "Failed to mount the root overlay" "$W/b6d/log"
+check "system image not left mounted" [ -z "$(fstype_of "$W/b6d/run/neuraldrive/system")" ]
+
 # --- 7: persistence.conf that is a symlink -----------------------------------
 echo "== persistence.conf is a symlink"
 make_disk d7 nd-system:16 nd-persist:24
