@@ -69,7 +69,7 @@ run_scenario() { # NAME CMDLINE DEVICES
         "$B/measure" "$ND" boot --target "$W/run-$name/t" --run-dir "$W/tmpfs/r-$name" \
             --cmdline "$W/cmdline" --devices "$devices" --test-allow-unencrypted \
             --log-target=stderr 2>>"$W/$name.stderr" >>"$W/$name.results.raw"
-        grep -o 'wall_ms=[^ ]* maxrss_kib=[^ ]* status=[0-9]*' "$W/$name.results.raw" | tail -n1 >>"$W/$name.results"
+        grep -o 'wall_ms=[^ ]* maxrss_kib=[^ ]* status=[0-9]* cpu_ms=[^ ]*' "$W/$name.results.raw" | tail -n1 >>"$W/$name.results"
         unmount_below "$W/run-$name/"
         unmount_below "$W/tmpfs/r-$name/"
         rm -rf "$W/run-$name" "$W/tmpfs/r-$name"
@@ -78,10 +78,12 @@ run_scenario() { # NAME CMDLINE DEVICES
     n=$(wc -l <"$W/$name.results")
     walls=$(sed 's/.*wall_ms=\([^ ]*\).*/\1/' "$W/$name.results" | sort -n)
     rss=$(sed 's/.*maxrss_kib=\([^ ]*\).*/\1/' "$W/$name.results" | sort -n)
-    bad=$(grep -vc 'status=0$' "$W/$name.results" || true)
+    cpus=$(sed 's/.*cpu_ms=\([^ ]*\).*/\1/' "$W/$name.results" | sort -n)
+    bad=$(grep -vc 'status=0 ' "$W/$name.results" || true)
     if [ "$bad" != 0 ]; then tail -n 5 "$W/$name.stderr" >&2; fi
-    printf '%-28s runs=%d  wall min %s median %s max %s ms  peak RSS median %s KiB max %s KiB  failed runs %s\n' \
+    printf '%-28s runs=%d  wall min %s median %s max %s ms  CPU median %s ms  peak RSS median %s KiB max %s KiB  failed runs %s\n' \
         "$name" "$n" "$(head -n1 <<<"$walls")" "$(sed -n "$(((n + 1) / 2))p" <<<"$walls")" "$(tail -n1 <<<"$walls")" \
+        "$(sed -n "$(((n + 1) / 2))p" <<<"$cpus")" \
         "$(sed -n "$(((n + 1) / 2))p" <<<"$rss")" "$(tail -n1 <<<"$rss")" "$bad"
 }
 
