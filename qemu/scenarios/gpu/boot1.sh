@@ -14,13 +14,20 @@ unit=/usr/lib/systemd/system/neuraldrive-ollama.service
 check_cmd "ollama unit installed" test -f $unit
 {
         echo "[Service]"
-        sed -n '/^\[Service\]/,/^\[/p' $unit | grep -v -e '^\[' -e '^ExecStart' -e '^Restart' \
+        # Everything but what runs and when: EnvironmentFile= lines go too
+        # (ollama.conf is NeuralDrive's, not in the test image).
+        sed -n '/^\[Service\]/,/^\[/p' $unit | grep -v -e '^\[' -e '^ExecStart' -e '^Restart' -e '^EnvironmentFile' \
                 -e '^Type=' -e '^StartLimit' -e '^ExecReload' -e '^ExecStop'
         echo "Type=oneshot"
         echo "ExecStart=/bin/sh -c 'exec 3<>$node && id -u'"
 } >/run/systemd/system/nd-test-gpu-probe.service
 systemctl daemon-reload
-check_cmd "probe unit (ollama sandbox, UID 901) opens the node" systemctl start nd-test-gpu-probe.service
+if systemctl start nd-test-gpu-probe.service; then
+        pass "probe unit (ollama sandbox, UID 901) opens the node"
+else
+        fail "probe unit (ollama sandbox, UID 901) opens the node" \
+                "expected success, the unit failed: $(journalctl -b -u nd-test-gpu-probe.service -o cat | tail -n 5 | tr '\n' ' ')"
+fi
 check_eq "probe unit ran as" 901 "$(journalctl -u nd-test-gpu-probe.service -o cat | grep -E '^[0-9]+$' | tail -n 1)"
 check_eq "probe unit user" "neuraldrive-ollama" "$(systemctl show -p User --value nd-test-gpu-probe.service)"
 check_eq "probe unit ProtectSystem" strict "$(systemctl show -p ProtectSystem --value nd-test-gpu-probe.service)"
