@@ -124,7 +124,7 @@ def io(args):
             step("small_delete_s", lambda: small_delete(sd))
             print(f"rep {rep + 1} {name}: " + ", ".join(f"{k} {v[-1]:.2f}" for k, v in r.items()), flush=True)
     try:
-        res["profile_files"] = min(args.files, 2000)
+        res["profile_files"] = min(args.files, 500)
         res["profile"] = io_profile(targets, res["profile_files"], small)
     except (OSError, subprocess.CalledProcessError) as e:
         res["profile_error"] = str(e)
@@ -158,10 +158,12 @@ def graph_profile(pattern, fn):
     tw("tracing_on", "1")
     fn()
     tw("tracing_on", "0")
-    agg = {}
+    agg = {"_sample": []}
     rx = re.compile(r"([\d.]+) us\s+\|\s+([\w.]+)(?: \[\w+\])?\(\);")
     with open(os.path.join(TRACING, "trace")) as f:
         for line in f:
+            if len(agg["_sample"]) < 12 and not line.startswith("#"):
+                agg["_sample"].append(line.rstrip())
             m = rx.search(line)
             if m:
                 a = agg.setdefault(m.group(2), [0, 0.0])

@@ -2,6 +2,7 @@
 # Measures persisted-path I/O (overlay on ext4 on dm-crypt against ext4 on the
 # same dm-crypt directly) and the KDF (ours and cryptsetup's default).
 B=$ND_TEST_DIR/results/bench
+mkdir -p "$B"
 . "$ND_TEST_DIR/scenario/params.sh" 2>/dev/null || true
 pj=/run/neuraldrive/persist.json
 check_eq "persistence active" active "$(json_get $pj state)"
