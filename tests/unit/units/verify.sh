@@ -30,6 +30,16 @@ for u in $units; do
 done
 [ "$n" -ge 10 ] || fail "only $n units verified"
 
+# The boot transaction: enabled as the preset enables them, our units must
+# not close an ordering cycle with Debian's (verify starts each unit on its
+# own and does not see one).
+need python3 systemctl
+systemctl --root="$root" preset $(cd "$root/usr/lib/systemd/system" && ls neuraldrive-*) >/dev/null 2>&1 ||
+        fail "systemctl preset in the test root"
+[ -L "$root/etc/systemd/system/sysinit.target.wants/neuraldrive-firstboot.service" ] ||
+        fail "the preset did not enable neuraldrive-firstboot.service"
+python3 "$(dirname "$0")/ordering-cycles.py" "$root" neuraldrive- || fail "ordering cycle through our units"
+
 # The check itself must catch a broken unit: a misspelt key and a missing
 # program in a copy of the Caddy unit.
 sed -e 's/^ProtectSystem=/ProtectSytem=/' "$root/usr/lib/systemd/system/neuraldrive-caddy.service" \
