@@ -163,6 +163,14 @@ static bool mapping_is_of(const char *node) {
                a.st_rdev == b.st_rdev;
 }
 
+/* A LUKS2 header can name cipher_null: the data would then sit on the stick
+ * in the clear while the boot reports persistence as encrypted. Only a real
+ * cipher with a key of at least 256 bits is accepted. */
+static bool volume_is_encrypted(struct crypt_device *cd) {
+        const char *cipher = crypt_get_cipher(cd);
+        return cipher && !startswith(cipher, "cipher_null") && crypt_get_volume_key_size(cd) >= 32;
+}
+
 static int unlock_volume(const AttachContext *ctx, const char *node, const char **ret_reason) {
         _cleanup_(crypt_freep) struct crypt_device *cd = NULL;
         const PersistConfig *cfg = ctx->cfg;
@@ -178,6 +186,10 @@ static int unlock_volume(const AttachContext *ctx, const char *node, const char 
         if (r < 0) {
                 *ret_reason = "the volume has no valid LUKS2 header";
                 return r;
+        }
+        if (!volume_is_encrypted(cd)) {
+                *ret_reason = "the volume does not encrypt its data (cipher_null or a short key)";
+                return -EMEDIUMTYPE;
         }
         if (!creation_complete(cd)) {
                 *ret_reason = "the volume's creation was interrupted (run 'nd-persist create' again)";

@@ -342,6 +342,22 @@ else
 fi
 shutdown_boot b8
 
+# --- 8c: a LUKS2 volume with a weak key is refused ---------------------------
+# (cipher_null itself cannot be formatted without device-mapper; the QEMU
+# tier's broken-encryption scenario makes one and sees it refused.)
+echo "== LUKS2 volume with a 128-bit key is refused"
+make_disk d8c nd-system:16 nd-persist:24
+put_system "${DISK}p1"
+cryptsetup luksFormat -q --type luks2 --label nd-persist --cipher aes-cbc-essiv:sha256 --key-size 128 \
+    --pbkdf pbkdf2 --pbkdf-force-iterations 1000 --key-file "$W/keyfile.bin" "${DISK}p2"
+boot b8c "boot=neuraldrive neuraldrive.persist.keyfile=LABEL=NDKEYS:/keys/nd.key neuraldrive.persist.timeout=2" \
+    "${DISK}p1,${DISK}p2,${D8K}p1"
+check "boot exits 0" [ "$RC" = 0 ]
+check "state degraded" [ "$(json .state)" = degraded ]
+check "reason: not encrypted" grep -q "does not encrypt its data" <<<"$(json .reason)"
+check "key medium not even read" bash -c "! grep -q 'Read the key file' '$LOG'"
+shutdown_boot b8c
+
 # --- 9: neuraldrive.persist=create with a key file ---------------------------
 echo "== neuraldrive.persist=create, headless (key file)"
 make_disk d9 nd-system:16
