@@ -23,9 +23,12 @@ fb="$ND_BUILD_DIR/firstboot/nd-firstboot"
 
 install_units "$ND_TMP/dest"
 sys="$ND_TMP/dest/usr/lib/systemd/system"
-# Not below /tmp: PrivateTmp= would hide the test root from the units.
-W=$(mktemp -d "$ND_BUILD_DIR/units-test.XXXXXX")
+# Not below /tmp: PrivateTmp= would hide the test root and the program
+# from the units (hence the copy of nd-firstboot).
+W=$(sandbox_workdir)
 trap 'rm -rf "$W"; cleanup_tmp' EXIT
+cp "$fb" "$W/nd-firstboot"
+fb="$W/nd-firstboot"
 T="$W/root"; seed_root "$T"
 S="$W/skipped"; seed_root "$S"
 : >"$W/cmdline"

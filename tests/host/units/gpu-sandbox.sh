@@ -51,7 +51,7 @@ copy() { # UNIT NAME
                 >"$u/$2.service"
 }
 # Not below /tmp (PrivateTmp= hides it) and readable for the service users.
-W=$(mktemp -d "$ND_BUILD_DIR/units-test.XXXXXX")
+W=$(sandbox_workdir)
 trap 'rm -rf "$W"; cleanup_tmp' EXIT
 chmod 0755 "$W"
 cat >"$W/open.py" <<'PY'

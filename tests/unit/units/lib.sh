@@ -68,6 +68,16 @@ INNER
         unshare -m --propagation private bash "$inner"
 }
 
+# sandbox_workdir: prints a new directory that sandboxed units can see.
+# PrivateTmp= hides /tmp and /var/tmp, so when the build directory lies below
+# either (a clone in /tmp), the directory goes to /var/lib instead. The
+# caller removes it.
+sandbox_workdir() {
+        local base="$ND_BUILD_DIR"
+        case "$(realpath "$base")/" in /tmp/* | /var/tmp/*) base=/var/lib ;; esac
+        mktemp -d "$base/nd-units-test.XXXXXX"
+}
+
 # seed_root ROOT: /etc/passwd and /etc/group as a fresh Debian 12 has them
 # (base-passwd's masters), the base nd-firstboot and systemd-sysusers add to.
 seed_root() {
