@@ -134,10 +134,10 @@ check "system image mounted read-only" has_opts "$R/neuraldrive/system" ro
 check "image content visible in the root" grep -qx from-image "$T/etc/neuraldrive/image-file"
 for p in /etc/neuraldrive /home /var/lib/neuraldrive; do
     check "$p is a union overlay" [ "$(fstype_of "$T$p")" = overlay ]
-    check "$p is nosuid,nodev" has_opts "$T$p" nosuid nodev
+    check "$p is nosuid,nodev,noatime" has_opts "$T$p" nosuid nodev noatime
 done
 check "/srv/data is a bind mount of the volume" [ "$(fstype_of "$T/srv/data")" = ext4 ]
-check "/srv/data is nosuid,nodev" has_opts "$T/srv/data" nosuid nodev
+check "/srv/data is nosuid,nodev,noatime" has_opts "$T/srv/data" nosuid nodev noatime
 check "/srv/data shows the volume's content" grep -qx kept "$T/srv/data/old"
 check "volume mounted nosuid,nodev,noatime" has_opts "$R/neuraldrive/persist" nosuid nodev noatime
 check "state active" [ "$(json .state)" = active ]
