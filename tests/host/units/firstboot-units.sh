@@ -34,25 +34,7 @@ S="$W/skipped"; seed_root "$S"
 : >"$W/cmdline"
 u="$ND_TMP/cfg/systemd/user"; mkdir -p "$u"
 
-# Which of the units' sandbox directives can this machine apply at all?
-keys=$(sed -n -E 's/^(Protect[A-Za-z]*|Private[A-Za-z]*|Restrict[A-Za-z]*)=.*/&/p' \
-        "$sys/neuraldrive-firstboot.service" "$sys/neuraldrive-certs.service" | sort -u)
-i=0
-: >"$ND_TMP/probes"
-while read -r kv; do
-        i=$((i + 1))
-        printf '[Service]\nType=oneshot\n%s\nExecStart=/bin/true\n' "$kv" >"$u/probe$i.service"
-        echo "probe$i $kv" >>"$ND_TMP/probes"
-done <<<"$keys"
-cat >"$ND_TMP/probe-steps.sh" <<PROBE
-while read -r n kv; do
-        systemctl --user start \$n.service >/dev/null 2>&1 || echo "\$kv"
-done <$ND_TMP/probes >$ND_TMP/unsupported
-PROBE
-with_user_systemd "$ND_TMP/cfg" "$ND_TMP/probe-steps.sh"
-rm -f "$u"/probe*.service
-drop=$(sed 's/=.*//' "$ND_TMP/unsupported" | sort -u | paste -sd'|')
-[ -n "$drop" ] && echo "not applicable on this machine (dropped from the copies): $(paste -sd' ' "$ND_TMP/unsupported")"
+probe_sandbox "$sys/neuraldrive-firstboot.service" "$sys/neuraldrive-certs.service"
 strip() { if [ -n "$drop" ]; then grep -vE "^($drop)="; else cat; fi; }
 
 # A sanitizer build's LeakSanitizer needs ptrace, which the system call

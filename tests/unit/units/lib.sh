@@ -68,6 +68,33 @@ INNER
         unshare -m --propagation private bash "$inner"
 }
 
+# probe_sandbox UNIT_FILE...: sets $drop to the sandbox directives of those
+# units (as an ERE alternation of keys, empty for none) that this machine
+# cannot apply to any unit at all, probed on /bin/true with a user-mode
+# systemd (in some containers ProtectHome= and friends fail with
+# 226/NAMESPACE), and prints them. The unit copies under test leave them out.
+probe_sandbox() {
+        local u="$ND_TMP/cfg/systemd/user" kv i=0
+        mkdir -p "$u"
+        : >"$ND_TMP/probes"
+        while read -r kv; do
+                [ -n "$kv" ] || continue
+                i=$((i + 1))
+                printf '[Service]\nType=oneshot\n%s\nExecStart=/bin/true\n' "$kv" >"$u/probe$i.service"
+                echo "probe$i $kv" >>"$ND_TMP/probes"
+        done < <(sed -n -E 's/^(Protect[A-Za-z]*|Private[A-Za-z]*|Restrict[A-Za-z]*)=.*/&/p' "$@" | sort -u)
+        cat >"$ND_TMP/probe-steps.sh" <<PROBE
+while read -r n kv; do
+        systemctl --user start \$n.service >/dev/null 2>&1 || echo "\$kv"
+done <$ND_TMP/probes >$ND_TMP/unsupported
+PROBE
+        with_user_systemd "$ND_TMP/cfg" "$ND_TMP/probe-steps.sh"
+        rm -f "$u"/probe*.service
+        drop=$(sed 's/=.*//' "$ND_TMP/unsupported" | sort -u | paste -sd'|')
+        [ -z "$drop" ] ||
+                echo "not applicable on this machine (dropped from the copies): $(paste -sd' ' "$ND_TMP/unsupported")"
+}
+
 # sandbox_workdir: prints a new directory that sandboxed units can see.
 # PrivateTmp= hides /tmp and /var/tmp, so when the build directory lies below
 # either (a clone in /tmp), the directory goes to /var/lib instead. The
