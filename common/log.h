@@ -53,6 +53,9 @@ int log_internal(int level, int error, const char *file, int line, const char *f
 #define log_warning_errno(error, ...) log_full_errno(LOG_WARNING, (error), __VA_ARGS__)
 #define log_error_errno(error, ...) log_full_errno(LOG_ERR, (error), __VA_ARGS__)
 
+/* Logs an allocation failure and returns -ENOMEM. */
+#define log_oom() log_error_errno(-ENOMEM, "Out of memory.")
+
 /* Test seam: when set, every message that passes the level filter is handed
  * to this function instead of being written out. NULL restores output. */
 typedef void (*LogSink)(int level, const char *message, void *userdata);

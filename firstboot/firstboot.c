@@ -22,7 +22,6 @@
 #include "state.h"
 #include "users.h"
 
-#define log_oom_error() log_error_errno(-ENOMEM, "Out of memory")
 
 typedef struct Run {
         const FirstbootOptions *o;
@@ -181,7 +180,7 @@ static int mark_done(Run *run) {
 }
 
 static int set_state(Run *run, StateKey k, const char *v) {
-        return state_set(&run->state, k, v) < 0 ? log_oom_error() : 0;
+        return state_set(&run->state, k, v) < 0 ? log_oom() : 0;
 }
 
 static int step_admin_password(Run *run) {
@@ -210,7 +209,7 @@ static int step_admin_password(Run *run) {
         run->new_password = strdup(password);
         secure_erase(password, sizeof password);
         if (!run->new_password)
-                return log_oom_error();
+                return log_oom();
         r = secrets_hash_password(run->new_password, &run->admin_hash);
         if (r < 0)
                 return log_error_errno(r, "Failed to hash the admin password: %m");
@@ -221,7 +220,7 @@ static int step_admin_password(Run *run) {
 
         _cleanup_free_ char *line = NULL;
         if (asprintf(&line, "%s\n", run->admin_hash) < 0)
-                return log_oom_error();
+                return log_oom();
         r = write_file_atomic(run->o->root_fd, FIRSTBOOT_ADMIN_HASH, line, strlen(line), 0600, owner(run, 0),
                               owner(run, 0), WRITE_ATOMIC_MKDIR_PARENTS);
         if (r < 0)
@@ -255,7 +254,7 @@ static int step_api_key(Run *run) {
         run->new_api_key = strdup(key);
         if (!run->new_api_key) {
                 secure_erase(key, sizeof key);
-                return log_oom_error();
+                return log_oom();
         }
         key[SECRETS_API_KEY_LEN] = '\n';
         r = write_credentials(run);
@@ -281,7 +280,7 @@ static int step_caddy_env(Run *run) {
         if (r < 0)
                 return log_error_errno(r, "Failed to read '%s': %m", FIRSTBOOT_API_KEY);
         if (asprintf(&env, "NEURALDRIVE_API_KEY=%s\n", key) < 0)
-                return log_oom_error();
+                return log_oom();
         r = write_file_atomic(run->o->root_fd, FIRSTBOOT_CADDY_ENV, env, strlen(env), 0600, owner(run, 0),
                               owner(run, 0), WRITE_ATOMIC_MKDIR_PARENTS | WRITE_ATOMIC_SKIP_UNCHANGED);
         if (r < 0)

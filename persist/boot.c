@@ -2,6 +2,7 @@
 #include "boot.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,13 +12,13 @@
 #include "attach.h"
 #include "cmdline.h"
 #include "config.h"
+#include "fd-util.h"
+#include "fs-util.h"
 #include "image.h"
 #include "log.h"
 #include "macro.h"
 #include "mount-util.h"
 #include "state.h"
-
-#define log_oom() log_error_errno(-ENOMEM, "Out of memory.")
 
 static int read_config(const BootOptions *o, PersistConfig *ret) {
         _cleanup_cmdline_free_ Cmdline *c = NULL;
@@ -57,24 +58,6 @@ static void announce(const BootState *s) {
                         what, strempty(s->reason));
 }
 
-static int mkdir_p(const char *path, mode_t mode) {
-        _cleanup_free_ char *p = strdup(path);
-
-        if (!p)
-                return -ENOMEM;
-        for (char *s = p + 1; *s; s++) {
-                if (*s != '/')
-                        continue;
-                *s = '\0';
-                if (mkdir(p, 0755) < 0 && errno != EEXIST)
-                        return negative_errno();
-                *s = '/';
-        }
-        if (mkdir(p, mode) < 0 && errno != EEXIST)
-                return negative_errno();
-        return 0;
-}
-
 int persist_boot(const BootOptions *o) {
         _cleanup_(config_done) PersistConfig cfg = {};
         _cleanup_(system_image_done) SystemImage img = {};
@@ -103,9 +86,14 @@ int persist_boot(const BootOptions *o) {
                                        "The run directory '%s' contains characters that cannot "
                                        "be used in mount options (',', ':', '\\', '=').",
                                        nd_dir);
-        r = mkdir_p(nd_dir, 0755);
+        /* realpath() resolved every symlink, so the walk from / meets none. */
+        _cleanup_close_ int slash_fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (slash_fd < 0)
+                return log_error_errno(errno, "Failed to open '/': %m");
+        r = open_dir_beneath(slash_fd, nd_dir, true, 0755);
         if (r < 0)
                 return log_error_errno(r, "Failed to create '%s': %m", nd_dir);
+        safe_close(r);
 
         r = image_find_and_mount(&cfg, o->allowed_devices, nd_dir, &img);
         if (r < 0)
